@@ -1,0 +1,56 @@
+package dev.tandem.catalog;
+
+import dev.tandem.sql.QualifiedName;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An immutable description of one table: columns in order, constraints, indexes, triggers, the
+ * relation's ACL and the planner's row estimate.
+ *
+ * @param name qualified name
+ * @param kind relkind: r (table), p (partitioned table), v (view)
+ * @param columns live columns in position order
+ * @param constraints constraints, by name order
+ * @param indexes indexes, by name order
+ * @param triggers non-internal triggers, by name order
+ * @param acl relacl as text ("" when default)
+ * @param rowEstimate reltuples (-1 when never analyzed)
+ * @param comment table comment, if any
+ */
+public record Table(
+        QualifiedName name,
+        String kind,
+        List<Column> columns,
+        List<Constraint> constraints,
+        List<Index> indexes,
+        List<Trigger> triggers,
+        String acl,
+        long rowEstimate,
+        Optional<String> comment) {
+
+    public Table {
+        columns = List.copyOf(columns);
+        constraints = List.copyOf(constraints);
+        indexes = List.copyOf(indexes);
+        triggers = List.copyOf(triggers);
+    }
+
+    public Optional<Column> column(String columnName) {
+        return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
+    }
+
+    public Optional<Constraint> primaryKey() {
+        return constraints.stream().filter(Constraint::isPrimaryKey).findFirst();
+    }
+
+    /** Constraints (any type) that mention the column on this table's side. */
+    public List<Constraint> constraintsOn(String columnName) {
+        return constraints.stream().filter(c -> c.columns().contains(columnName)).toList();
+    }
+
+    /** Indexes whose keys or INCLUDE list contain the column. */
+    public List<Index> indexesOn(String columnName) {
+        return indexes.stream().filter(i -> i.covers(columnName)).toList();
+    }
+}
