@@ -11,4 +11,7 @@ public sealed interface Intent permits RenameColumn {
 
     /** Position of the intent's entry in its file. */
     Position position();
+
+    /** The tables the intent names (their schemas are read into the catalog snapshot). */
+    java.util.List<TableRef> tables();
 }

@@ -15,6 +15,11 @@ public record RenameColumn(Position position, TableRef table, String column, Str
     }
 
     @Override
+    public java.util.List<TableRef> tables() {
+        return java.util.List.of(table);
+    }
+
+    @Override
     public String kind() {
         return "rename_column";
     }

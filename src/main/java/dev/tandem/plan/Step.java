@@ -1,21 +1,26 @@
 package dev.tandem.plan;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One unit of work in a phase: forward SQL, the SQL that undoes it, the strongest lock it takes on
- * an existing table, whether it scans or rewrites that table, and whether it may run in a
- * transaction (CONCURRENTLY steps may not). A step is either a SQL statement or a backfill
- * ({@link #backfill()} present, {@link #sql()} then describes it as a statement for previews).
+ * One unit of work in a phase: forward SQL, the statements that undo it, the strongest lock it
+ * takes on an existing table, whether it scans or rewrites that table, and whether it may run in a
+ * transaction (CONCURRENTLY steps may not). A step is either one SQL statement or a batched
+ * backfill ({@link #backfill()} present; {@link #sql()} then shows the equivalent single statement).
+ * <p>The rollback is a list because some undos honestly need several statements (restoring a NOT
+ * NULL without a scan under ACCESS EXCLUSIVE takes four). The executor runs each rollback
+ * statement in its own transaction, except {@code CREATE/DROP INDEX CONCURRENTLY}, which run
+ * outside one. An empty list means no undo is needed (the rollback of an earlier step removes what
+ * this step did, e.g. a backfill into a column that expand added).
  *
  * @param description a short human sentence ("add column display_name")
  * @param sql forward SQL (one statement, no trailing semicolon)
- * @param rollback SQL that undoes exactly this step; null when the step needs no undo (the rollback
- *                 of an earlier step removes what it did, e.g. a backfill into a new column)
+ * @param rollbackStatements statements that undo exactly this step, in order
  * @param lock strongest lock taken on an existing relation
  * @param table display name of the table locked, e.g. "public.users" (null when none)
- * @param rewrite whether the step rewrites the table (must never be combined with a lock blocking writes)
+ * @param rewrite whether the step rewrites the table
  * @param scan whether the step scans the whole table
  * @param transactional false for statements PostgreSQL refuses inside a transaction block
  * @param backfill present when this step is a batched backfill rather than one statement
@@ -23,7 +28,7 @@ import java.util.Optional;
 public record Step(
         String description,
         String sql,
-        String rollback,
+        List<String> rollbackStatements,
         LockLevel lock,
         String table,
         boolean rewrite,
@@ -36,11 +41,18 @@ public record Step(
         Objects.requireNonNull(sql);
         Objects.requireNonNull(lock);
         Objects.requireNonNull(backfill);
+        rollbackStatements = List.copyOf(rollbackStatements);
     }
 
-    /** A transactional SQL step that neither scans nor rewrites. */
+    /** A transactional SQL step that neither scans nor rewrites, with a one-statement rollback. */
     public static Step ddl(String description, String sql, String rollback, LockLevel lock, String table) {
-        return new Step(description, sql, rollback, lock, table, false, false, true, Optional.empty());
+        return new Step(description, sql, rollback == null ? List.of() : List.of(rollback),
+                lock, table, false, false, true, Optional.empty());
+    }
+
+    /** The rollback for display: statements joined with ";\n", or null when none is needed. */
+    public String rollback() {
+        return rollbackStatements.isEmpty() ? null : String.join(";\n", rollbackStatements);
     }
 
     public boolean isBackfill() {
@@ -48,10 +60,14 @@ public record Step(
     }
 
     public Step withScan(boolean scan) {
-        return new Step(description, sql, rollback, lock, table, rewrite, scan, transactional, backfill);
+        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill);
+    }
+
+    public Step withRollback(List<String> statements) {
+        return new Step(description, sql, statements, lock, table, rewrite, scan, transactional, backfill);
     }
 
     public Step nonTransactional() {
-        return new Step(description, sql, rollback, lock, table, rewrite, scan, false, backfill);
+        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, false, backfill);
     }
 }

@@ -1,0 +1,69 @@
+package dev.tandem.cli;
+
+import dev.tandem.TandemException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code tandem} command line. stdout carries results only (a plan, a status table, JSON);
+ * progress and logs go to stderr. Exit codes: see {@link ExitCodes}.
+ */
+@Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
+        description = "Zero-downtime schema migrations for PostgreSQL: expand, dual-write, backfill, switch-reads, contract.",
+        subcommands = {PlanCmd.class, ApplyCmd.class, SwitchReadsCmd.class, ContractCmd.class, PurgeCmd.class,
+                RollbackCmd.class, StatusCmd.class, DemoCmd.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:failed at run time", "2:bad input (usage, changelog, unknown table or column, checksum drift)",
+                "3:could not get a lock (another Tandem holds the advisory lock, or lock_timeout retries exhausted)",
+                "4:a check failed"})
+public final class Main implements Runnable {
+    @picocli.CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static Map<String, String> environment = System.getenv();
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(args, out, err, System.getenv());
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with the given streams and environment; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        environment = env;
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("tandem: " + ex.getMessage());
+            err.println("Run `tandem " + (ex.getCommandLine().getCommandName().equals("tandem") ? "" : ex.getCommandLine().getCommandName() + " ")
+                    + "--help` for usage.");
+            return ExitCodes.BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof TandemException te) {
+                err.println("tandem: " + te.getMessage());
+                return te.exitCode();
+            }
+            err.println("tandem: unexpected error: " + ex);
+            if (env.containsKey("TANDEM_DEBUG")) {
+                ex.printStackTrace(err);
+            }
+            return ExitCodes.RUNTIME;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.tandem.cli;
+
+import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.cli.render.Format;
+import dev.tandem.cli.render.PlanRenderers;
+import dev.tandem.intent.ChangelogReader;
+import dev.tandem.intent.Migration;
+import dev.tandem.lifecycle.Workspace;
+import dev.tandem.plan.MigrationPlan;
+import dev.tandem.plan.Planner;
+import dev.tandem.state.MigrationRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tandem plan}: shows the five phases of each migration; offline from the files, or with --url from the live catalog. */
+@Command(name = "plan", description = "Show each migration's five phases: every step, its lock, scan/rewrite, rollback.")
+final class PlanCmd implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
+    Path path;
+
+    @Option(names = "--format", defaultValue = "text", converter = FormatConverter.class, description = "text, json, sql or markdown (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--all", description = "With --url: also show migrations that have already started (default: pending ones only).")
+    boolean all;
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Override
+    public Integer call() throws Exception {
+        Format f = format;
+        List<Migration> migrations = ChangelogReader.readPath(path);
+        List<MigrationPlan> plans;
+        if (!db.hasUrl(Main.environment)) {
+            plans = new Planner(db.planOptions()).planAll(migrations, Optional.empty());
+        } else {
+            try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+                Map<String, MigrationRecord> records = ws.records();
+                CatalogSnapshot snapshot = ws.catalog(migrations);
+                plans = new ArrayList<>();
+                for (Migration m : migrations) {
+                    MigrationRecord r = records.get(m.id());
+                    boolean pending = r == null || r.status().equals(MigrationRecord.Status.PENDING);
+                    if (pending) {
+                        plans.add(ws.planner().plan(m, Optional.of(snapshot)));
+                    } else if (all) {
+                        plans.add(ws.storedPlan(r));
+                    }
+                    snapshot = ws.planner().project(m, snapshot);
+                }
+            }
+        }
+        spec.commandLine().getOut().print(PlanRenderers.forFormat(f).render(plans));
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tandem.cli;
+
+import dev.tandem.lifecycle.RollbackCommand;
+import dev.tandem.lifecycle.Workspace;
+import dev.tandem.plan.Phase;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tandem rollback ID [--to PHASE | --all]}. */
+@Command(name = "rollback", description = "Undo the latest applied phase of a migration; --to PHASE keeps PHASE as the last applied one; --all undoes every phase. Works after contract until purge.")
+final class RollbackCmd implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "Migration id.")
+    String id;
+
+    static final class Range {
+        @Option(names = "--to", converter = PhaseConverter.class, description = "Keep this phase as the last applied one.")
+        Phase to;
+
+        @Option(names = "--all", description = "Undo every phase.")
+        boolean all;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Range range;
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Override
+    public Integer call() throws Exception {
+        Optional<Phase> keep = range == null ? Optional.empty() : Optional.ofNullable(range.to);
+        boolean all = range != null && range.all;
+        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+            List<Phase> undone = new RollbackCommand(ws).run(id, keep, all);
+            spec.commandLine().getOut().println(id + ": rolled back " + String.join(", ", undone.stream().map(Phase::wireName).toList()));
+        }
+        return ExitCodes.OK;
+    }
+}

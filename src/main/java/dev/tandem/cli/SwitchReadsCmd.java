@@ -1,0 +1,31 @@
+package dev.tandem.cli;
+
+import dev.tandem.lifecycle.AdvanceCommand;
+import dev.tandem.lifecycle.Workspace;
+import dev.tandem.plan.Phase;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tandem switch-reads ID}. */
+@Command(name = "switch-reads", description = "Validate the new shape's constraints and make it authoritative (after the new application version is rolled out).")
+final class SwitchReadsCmd implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "Migration id, e.g. 0001_rename_full_name.")
+    String id;
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+            spec.commandLine().getOut().println(new AdvanceCommand(ws).run(id, Phase.SWITCH_READS));
+        }
+        return ExitCodes.OK;
+    }
+}

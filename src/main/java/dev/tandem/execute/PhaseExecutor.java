@@ -1,0 +1,190 @@
+package dev.tandem.execute;
+
+import dev.tandem.TandemException;
+import dev.tandem.backfill.Backfiller;
+import dev.tandem.plan.MigrationPlan;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.Step;
+import dev.tandem.sql.Ddl;
+import dev.tandem.sql.Ident;
+import dev.tandem.state.MigrationRecord.Status;
+import dev.tandem.state.StateStore;
+import dev.tandem.state.StateStore.StepEntry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Applies or rolls back one phase of a stored plan, step by step, keeping the step journal so that a
+ * phase interrupted at any point (crash, kill -9, lost connection) resumes where it stopped on the
+ * next apply, or rolls back exactly the steps that ran.
+ * <ul>
+ *   <li>A transactional step and its journal row commit together.</li>
+ *   <li>A CONCURRENTLY step is journalled as {@code running} first; on resume a valid index means
+ *       it finished, an INVALID leftover is dropped and the build runs again.</li>
+ *   <li>A backfill step is {@code running} until its batches (each checkpointed) are done.</li>
+ *   <li>A rollback runs the step's undo statements in order, recording progress after each, so a
+ *       rollback interrupted between two of them continues with the next.</li>
+ * </ul>
+ */
+public final class PhaseExecutor {
+    private final StateStore store;
+    private final StatementRunner runner;
+    private final Backfiller backfiller;
+    private final Consumer<String> log;
+
+    public PhaseExecutor(StateStore store, StatementRunner runner, Backfiller backfiller, Consumer<String> log) {
+        this.store = store;
+        this.runner = runner;
+        this.backfiller = backfiller;
+        this.log = log;
+    }
+
+    public void apply(Connection c, MigrationPlan plan, Phase phase) throws SQLException {
+        String id = plan.id();
+        List<Step> steps = plan.phase(phase).steps();
+        store.setPhase(c, id, phase.previous(), Status.INTERRUPTED);
+        store.log(c, id, phase, null, "apply-start", "");
+        Map<Integer, StepEntry> journal = store.steps(c, id, phase);
+        log.accept("== " + id + ": " + phase + " (" + steps.size() + " step" + (steps.size() == 1 ? "" : "s") + ") ==");
+        if (steps.isEmpty()) {
+            log.accept("  nothing to do");
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            StepEntry entry = journal.get(i);
+            String label = "  [" + (i + 1) + "/" + steps.size() + "] " + step.description();
+            if (entry != null && entry.applied()) {
+                log.accept(label + " — already applied");
+                continue;
+            }
+            log.accept(label + " (" + step.lock() + (step.table() == null ? "" : " on " + step.table()) + ")");
+            final int index = i;
+            long t0 = System.nanoTime();
+            if (step.isBackfill()) {
+                store.markStep(c, id, phase, i, "running");
+                Backfiller.Result r = backfiller.run(c, id, phase, i, step.backfill().orElseThrow());
+                store.markStep(c, id, phase, i, "applied");
+                store.log(c, id, phase, i, "backfill", r.rowsCopied() + " rows copied, " + r.rowsRepaired()
+                        + " repaired by verification, " + r.batches() + " batches");
+                log.accept(String.format("      %d rows copied, %d repaired by verification, %d batches in %.1f s",
+                        r.rowsCopied(), r.rowsRepaired(), r.batches(), r.seconds()));
+            } else if (step.transactional()) {
+                runner.inTransaction(c, step.sql(), step.table(), step.lock().needsLockTimeout(), cx -> {
+                    store.markStep(cx, id, phase, index, "applied");
+                    store.log(cx, id, phase, index, "apply", step.sql());
+                });
+            } else {
+                if (entry != null) {
+                    if (recoverConcurrent(c, step.sql())) {
+                        store.markStep(c, id, phase, i, "applied");
+                        log.accept("      finished before the interruption");
+                        continue;
+                    }
+                }
+                store.markStep(c, id, phase, i, "running");
+                runner.outsideTransaction(c, step.sql());
+                store.markStep(c, id, phase, i, "applied");
+                store.log(c, id, phase, i, "apply", step.sql());
+            }
+            log.accept(String.format("      done in %d ms", (System.nanoTime() - t0) / 1_000_000));
+        }
+        store.setPhase(c, id, Optional.of(phase), phase == Phase.CONTRACT ? Status.CONTRACTED : Status.IN_PROGRESS);
+        store.log(c, id, phase, null, "apply-done", "");
+    }
+
+    /**
+     * True when an interrupted CREATE INDEX CONCURRENTLY had in fact finished (valid index); drops an
+     * INVALID leftover so the build can run again.
+     */
+    private boolean recoverConcurrent(Connection c, String sql) throws SQLException {
+        Optional<String[]> target = ConcurrentIndex.target(sql);
+        if (target.isEmpty()) {
+            return false;
+        }
+        String[] t = target.get();
+        switch (ConcurrentIndex.state(c, t[0], t[1])) {
+            case VALID:
+                return true;
+            case INVALID:
+                log.accept("      dropping the INVALID index " + Ident.quote(t[1]) + " left by an interrupted build");
+                runner.outsideTransaction(c, Ddl.dropIndexConcurrently(t[0], t[1]));
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    public void rollback(Connection c, MigrationPlan plan, Phase phase) throws SQLException {
+        String id = plan.id();
+        List<Step> steps = plan.phase(phase).steps();
+        Map<Integer, StepEntry> journal = store.steps(c, id, phase);
+        store.setPhase(c, id, phase.previous(), Status.INTERRUPTED);
+        store.log(c, id, phase, null, "rollback-start", "");
+        log.accept("== " + id + ": rolling back " + phase + " ==");
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            StepEntry entry = journal.get(i);
+            if (entry == null) {
+                continue;
+            }
+            Step step = steps.get(i);
+            log.accept("  [" + (i + 1) + "/" + steps.size() + "] undo: " + step.description());
+            List<String> undo = step.rollbackStatements();
+            if (undo.isEmpty()) {
+                store.removeStep(c, id, phase, i);
+                continue;
+            }
+            for (int k = entry.rollbackProgress(); k < undo.size(); k++) {
+                String stmt = undo.get(k);
+                final int index = i;
+                final int done = k + 1;
+                final boolean last = done == undo.size();
+                if (Ddl.isConcurrently(stmt)) {
+                    if (!recoverConcurrent(c, stmt)) {
+                        runner.outsideTransaction(c, stmt);
+                    }
+                    if (last) {
+                        store.removeStep(c, id, phase, index);
+                    } else {
+                        store.setRollbackProgress(c, id, phase, index, done);
+                    }
+                    store.log(c, id, phase, index, "rollback", stmt);
+                } else {
+                    runner.inTransaction(c, stmt, step.table(), true, cx -> {
+                        if (last) {
+                            store.removeStep(cx, id, phase, index);
+                        } else {
+                            store.setRollbackProgress(cx, id, phase, index, done);
+                        }
+                        store.log(cx, id, phase, index, "rollback", stmt);
+                    });
+                }
+            }
+        }
+        Optional<Phase> previous = phase.previous();
+        store.setPhase(c, id, previous, previous.isEmpty() ? Status.PENDING : Status.IN_PROGRESS);
+        store.log(c, id, phase, null, "rollback-done", "");
+    }
+
+    /** Runs purge steps; irreversible. */
+    public void purge(Connection c, MigrationPlan plan) throws SQLException {
+        for (Step step : plan.purge()) {
+            log.accept("  purge: " + step.description());
+            if (step.transactional()) {
+                runner.inTransaction(c, step.sql(), step.table(), step.lock().needsLockTimeout(),
+                        cx -> store.log(cx, plan.id(), null, null, "purge", step.sql()));
+            } else {
+                runner.outsideTransaction(c, step.sql());
+                store.log(c, plan.id(), null, null, "purge", step.sql());
+            }
+        }
+        store.setPhase(c, plan.id(), Optional.of(Phase.CONTRACT), dev.tandem.state.MigrationRecord.Status.PURGED);
+    }
+
+    static TandemException badState(String message) {
+        return TandemException.badInput(message);
+    }
+}

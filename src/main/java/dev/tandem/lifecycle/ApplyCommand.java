@@ -1,0 +1,108 @@
+package dev.tandem.lifecycle;
+
+import dev.tandem.TandemException;
+import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.intent.Migration;
+import dev.tandem.plan.MigrationPlan;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.PlanCodec;
+import dev.tandem.state.MigrationRecord;
+import dev.tandem.state.MigrationRecord.Status;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code tandem apply}: for each pending or interrupted migration in order, runs expand, dual-write
+ * and backfill (or up to {@code --to}). Before any DDL, every pending migration is planned against
+ * the live catalog as the earlier ones will leave it, so an unknown table or column fails with exit
+ * 2 and nothing changed. Migrations may be in flight together (a release train) unless they touch a
+ * common column: then apply stops before the later one and says which it waits for.
+ */
+public final class ApplyCommand {
+    /** What happened to one migration. */
+    public record Outcome(String id, String status, Optional<Phase> phase, String message) {}
+
+    /** All outcomes, in changelog order; {@code waitingFor} names the blocking migration when apply stopped early. */
+    public record Result(List<Outcome> outcomes, Optional<String> waitingFor) {}
+
+    private final Workspace ws;
+
+    public ApplyCommand(Workspace ws) {
+        this.ws = ws;
+    }
+
+    public Result run(List<Migration> migrations, Phase to) throws SQLException {
+        if (to.ordinal() > Phase.BACKFILL.ordinal()) {
+            throw TandemException.badInput("apply runs expand, dual-write and backfill only; use `tandem switch-reads` and `tandem contract` for the rest");
+        }
+        Map<String, MigrationRecord> records = ws.records();
+        Checks.refuseDrift(migrations, records);
+        Checks.refuseOutOfOrder(migrations, records);
+        validate(migrations, records);
+
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, Set<String>> inFlight = new java.util.LinkedHashMap<>();
+        for (MigrationRecord r : records.values()) {
+            if (r.inFlight()) {
+                inFlight.put(r.id(), new HashSet<>(ws.touchesOf(r)));
+            }
+        }
+        for (Migration m : migrations) {
+            MigrationRecord rec = records.get(m.id());
+            boolean pending = rec == null || rec.status().equals(Status.PENDING);
+            if (!pending && !rec.status().equals(Status.INTERRUPTED) && rec.phase().map(p -> p.ordinal() >= to.ordinal()).orElse(false)) {
+                outcomes.add(new Outcome(m.id(), rec.status(), rec.phase(), "already at " + rec.phase().get()));
+                continue;
+            }
+            if (!pending && rec.status().equals(Status.INTERRUPTED) && rec.phase().map(p -> p.ordinal() > Phase.BACKFILL.ordinal()).orElse(false)) {
+                outcomes.add(new Outcome(m.id(), rec.status(), rec.phase(), "interrupted after " + rec.phase().get()
+                        + "; finish it with `tandem " + rec.phase().get().next().orElseThrow() + " " + m.id() + "` or roll it back"));
+                continue;
+            }
+            MigrationPlan plan;
+            if (pending) {
+                Set<String> touches = ws.planner().plan(m, Optional.empty()).touches();
+                Optional<String> blocker = inFlight.entrySet().stream()
+                        .filter(e -> !e.getKey().equals(m.id()) && e.getValue().stream().anyMatch(touches::contains))
+                        .map(Map.Entry::getKey).findFirst();
+                if (blocker.isPresent()) {
+                    String shared = String.join(", ", inFlight.get(blocker.get()).stream().filter(touches::contains).sorted().toList());
+                    String msg = "waits for " + blocker.get() + " (both change " + shared + "); finish it with switch-reads and contract first";
+                    ws.log(m.id() + " " + msg);
+                    outcomes.add(new Outcome(m.id(), Status.PENDING, Optional.empty(), msg));
+                    return new Result(outcomes, blocker);
+                }
+                plan = ws.planner().plan(m, Optional.of(ws.catalog(List.of(m))));
+                ws.store().start(ws.connection(), m.id(), m.checksum(), m.description(), PlanCodec.toJson(plan));
+                ws.store().log(ws.connection(), m.id(), null, null, "plan", "checksum " + m.checksum());
+            } else {
+                plan = ws.storedPlan(rec);
+            }
+            Phase from = pending ? Phase.EXPAND : rec.phase().flatMap(Phase::next).orElse(Phase.EXPAND);
+            for (Phase p = from; p.ordinal() <= to.ordinal(); p = p.next().orElseThrow()) {
+                ws.executor().apply(ws.connection(), plan, p);
+            }
+            inFlight.put(m.id(), new HashSet<>(plan.touches()));
+            String note = plan.phase(to).deployNote();
+            outcomes.add(new Outcome(m.id(), Status.IN_PROGRESS, Optional.of(to), to + " applied" + (note.isEmpty() ? "" : ". " + note)));
+        }
+        return new Result(outcomes, Optional.empty());
+    }
+
+    /** Plans every pending migration on the catalog the earlier ones project, so bad input fails before any DDL. */
+    private void validate(List<Migration> migrations, Map<String, MigrationRecord> records) throws SQLException {
+        CatalogSnapshot snapshot = ws.catalog(migrations);
+        for (Migration m : migrations) {
+            MigrationRecord rec = records.get(m.id());
+            if (rec == null || rec.status().equals(Status.PENDING)) {
+                ws.planner().plan(m, Optional.of(snapshot));
+            }
+            snapshot = ws.planner().project(m, snapshot);
+        }
+    }
+}

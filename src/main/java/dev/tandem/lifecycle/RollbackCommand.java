@@ -1,0 +1,68 @@
+package dev.tandem.lifecycle;
+
+import dev.tandem.TandemException;
+import dev.tandem.plan.MigrationPlan;
+import dev.tandem.plan.Phase;
+import dev.tandem.state.MigrationRecord;
+import dev.tandem.state.MigrationRecord.Status;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code tandem rollback ID [--to PHASE | --all]}: undoes the latest applied phase (an interrupted
+ * phase counts as the latest), or every phase after {@code PHASE}, or all of them. Uses the plan
+ * stored when the migration started, so it works even when the file has changed or is gone. Works
+ * after contract; refuses after purge (exit 2).
+ */
+public final class RollbackCommand {
+    private final Workspace ws;
+
+    public RollbackCommand(Workspace ws) {
+        this.ws = ws;
+    }
+
+    /**
+     * @param keep the phase to keep as the last applied one (empty with {@code all} = undo everything;
+     *             empty without {@code all} = undo one phase)
+     * @return the phases rolled back, in order
+     */
+    public List<Phase> run(String id, Optional<Phase> keep, boolean all) throws SQLException {
+        MigrationRecord r = ws.record(id);
+        if (r.status().equals(Status.PURGED)) {
+            throw TandemException.badInput("migration " + id + " is purged; it can no longer be rolled back");
+        }
+        MigrationPlan plan = ws.storedPlan(r);
+        // the latest phase with anything applied: the interrupted one, else the last applied one
+        Optional<Phase> latest = r.status().equals(Status.INTERRUPTED)
+                ? Optional.of(r.phase().flatMap(Phase::next).orElse(Phase.EXPAND))
+                : r.phase();
+        if (latest.isEmpty()) {
+            throw TandemException.badInput("migration " + id + " has no phase applied; nothing to roll back");
+        }
+        if (keep.isPresent() && keep.get().ordinal() >= latest.get().ordinal()
+                && !(keep.get() == latest.get() && r.status().equals(Status.INTERRUPTED))) {
+            throw TandemException.badInput("migration " + id + " is at " + r.phase().map(Phase::toString).orElse("no phase")
+                    + "; --to " + keep.get() + " would undo nothing");
+        }
+        List<Phase> undone = new ArrayList<>();
+        Phase p = latest.get();
+        while (true) {
+            if (keep.isPresent() && p.ordinal() <= keep.get().ordinal()) {
+                break;
+            }
+            ws.executor().rollback(ws.connection(), plan, p);
+            undone.add(p);
+            if (!all && keep.isEmpty()) {
+                break;
+            }
+            Optional<Phase> prev = p.previous();
+            if (prev.isEmpty()) {
+                break;
+            }
+            p = prev.get();
+        }
+        return undone;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tandem.plan;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Collects what the recipes of one migration contribute — steps per phase, deploy notes, purge
+ * steps, touched columns, warnings — and turns them into a {@link MigrationPlan}. Recipes append in
+ * intent order, so two intents' steps keep the order of the file within each phase.
+ */
+public final class PlanBuilder {
+    private final Map<Phase, List<Step>> steps = new EnumMap<>(Phase.class);
+    private final Map<Phase, Set<String>> notes = new EnumMap<>(Phase.class);
+    private final List<Step> purge = new ArrayList<>();
+    private final Set<String> touches = new TreeSet<>();
+    private final Set<String> warnings = new LinkedHashSet<>();
+
+    public PlanBuilder() {
+        for (Phase p : Phase.values()) {
+            steps.put(p, new ArrayList<>());
+            notes.put(p, new LinkedHashSet<>());
+        }
+    }
+
+    public PlanBuilder add(Phase phase, Step step) {
+        steps.get(phase).add(step);
+        return this;
+    }
+
+    public PlanBuilder note(Phase phase, String deployNote) {
+        notes.get(phase).add(deployNote);
+        return this;
+    }
+
+    public PlanBuilder purge(Step step) {
+        purge.add(step);
+        return this;
+    }
+
+    public PlanBuilder touch(String qualifiedColumn) {
+        touches.add(qualifiedColumn);
+        return this;
+    }
+
+    public PlanBuilder warn(String warning) {
+        warnings.add(warning);
+        return this;
+    }
+
+    public MigrationPlan build(String id, String description, String checksum, boolean offline) {
+        List<PhasePlan> phases = new ArrayList<>();
+        for (Phase p : Phase.values()) {
+            phases.add(new PhasePlan(p, steps.get(p), String.join(" ", notes.get(p))));
+        }
+        return new MigrationPlan(id, description, checksum, offline, phases, purge, touches, List.copyOf(warnings));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.tandem.plan.mechanics;
+
+import dev.tandem.sql.Ident;
+import dev.tandem.sql.QualifiedName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The dual-write trigger: a {@code BEFORE INSERT OR UPDATE OF <columns>} row trigger whose
+ * PL/pgSQL function assigns to {@code NEW}, so it never recurses and never issues a query.
+ * <p>The writer of each row is decided without any change to the application:
+ * <ul>
+ *   <li>a session setting {@code tandem.version} = {@code old} / {@code new} wins when set;</li>
+ *   <li>INSERT: all new-side columns NULL → an old-app insert: new := up(old); otherwise new-app:
+ *       old := down(new);</li>
+ *   <li>UPDATE: the side whose columns changed ({@code IS DISTINCT FROM OLD}) wins; when both
+ *       changed, the authoritative side wins: old before switch-reads, new after.</li>
+ * </ul>
+ * It does not handle a new-app insert that deliberately leaves every new column NULL while the old
+ * columns have defaults (it looks like an old-app insert); such applications set
+ * {@code tandem.version = 'new'} in their connection's init SQL.
+ * <p>Expressions in {@link Mapping} are over {@code NEW} and already quoted
+ * (e.g. {@code NEW."full_name"}).
+ */
+public final class SyncTrigger {
+    /** Which side wins when an UPDATE changes both. */
+    public enum Authority { OLD, NEW }
+
+    /**
+     * What the trigger keeps in sync on one table.
+     *
+     * @param oldColumns columns the old application writes
+     * @param newColumns columns the new application writes
+     * @param up new column → expression over NEW computing it from the old columns
+     * @param down old column → expression over NEW computing it from the new columns
+     */
+    public record Mapping(List<String> oldColumns, List<String> newColumns,
+                          Map<String, String> up, Map<String, String> down) {
+        public Mapping {
+            oldColumns = List.copyOf(oldColumns);
+            newColumns = List.copyOf(newColumns);
+            up = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(up));
+            down = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(down));
+            if (oldColumns.isEmpty() || newColumns.isEmpty()) {
+                throw new IllegalArgumentException("a sync mapping needs old and new columns");
+            }
+        }
+    }
+
+    private final QualifiedName table;
+    private final QualifiedName function;
+    private final String triggerName;
+    private final Mapping mapping;
+
+    public SyncTrigger(QualifiedName table, QualifiedName function, String triggerName, Mapping mapping) {
+        this.table = Objects.requireNonNull(table);
+        this.function = Objects.requireNonNull(function);
+        this.triggerName = Objects.requireNonNull(triggerName);
+        this.mapping = Objects.requireNonNull(mapping);
+    }
+
+    public QualifiedName function() {
+        return function;
+    }
+
+    public String triggerName() {
+        return triggerName;
+    }
+
+    /** {@code CREATE OR REPLACE FUNCTION …} with the given authority baked in. */
+    public String createFunction(Authority authority) {
+        String fillNew = assignments(mapping.up(), "      ");
+        String fillOld = assignments(mapping.down(), "      ");
+        String newIsNull = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ");
+        String newChanged = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
+        String oldChanged = join(mapping.oldColumns(), c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
+        String bothChanged = authority == Authority.OLD ? fillNew : fillOld;
+        return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS $tandem$\n"
+                + "-- Tandem dual-write for " + comment(table.toString()) + " (authority: " + authority.name().toLowerCase() + ")\n"
+                + "DECLARE\n"
+                + "  writer text := current_setting('tandem.version', true);\n"
+                + "BEGIN\n"
+                + "  IF writer = 'old' THEN\n" + fillNew
+                + "  ELSIF writer = 'new' THEN\n" + fillOld
+                + "  ELSIF TG_OP = 'INSERT' THEN\n"
+                + "    IF " + newIsNull + " THEN\n" + indent(fillNew)
+                + "    ELSE\n" + indent(fillOld)
+                + "    END IF;\n"
+                + "  ELSIF " + parens(newChanged) + " AND " + parens(oldChanged) + " THEN\n" + bothChanged
+                + "  ELSIF " + newChanged + " THEN\n" + fillOld
+                + "  ELSIF " + oldChanged + " THEN\n" + fillNew
+                + "  END IF;\n"
+                + "  RETURN NEW;\n"
+                + "END\n"
+                + "$tandem$";
+    }
+
+    /** {@code CREATE TRIGGER … BEFORE INSERT OR UPDATE OF <old and new columns> …}. */
+    public String createTrigger() {
+        List<String> columns = Stream.concat(mapping.oldColumns().stream(), mapping.newColumns().stream())
+                .distinct().map(Ident::quote).toList();
+        return "CREATE TRIGGER " + Ident.quote(triggerName) + " BEFORE INSERT OR UPDATE OF "
+                + String.join(", ", columns) + " ON " + table.sql()
+                + " FOR EACH ROW EXECUTE FUNCTION " + function.sql() + "()";
+    }
+
+    public String dropTrigger() {
+        return "DROP TRIGGER " + Ident.quote(triggerName) + " ON " + table.sql();
+    }
+
+    public String dropFunction() {
+        return "DROP FUNCTION " + function.sql() + "()";
+    }
+
+    private static String assignments(Map<String, String> targets, String indent) {
+        StringBuilder sb = new StringBuilder();
+        targets.forEach((column, expr) -> sb.append(indent).append("NEW.").append(Ident.quote(column))
+                .append(" := ").append(expr).append(";\n"));
+        return sb.toString();
+    }
+
+    private static String indent(String block) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : block.split("\n")) {
+            if (!line.isEmpty()) {
+                sb.append("  ").append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String parens(String s) {
+        return "(" + s + ")";
+    }
+
+    private static String join(List<String> columns, java.util.function.Function<String, String> f, String sep) {
+        List<String> parts = new ArrayList<>();
+        columns.forEach(c -> parts.add(f.apply(c)));
+        return String.join(sep, parts);
+    }
+
+    /** A table name inside a SQL comment: newlines would end the comment, so they are replaced. */
+    private static String comment(String s) {
+        return s.replace('\n', ' ').replace('\r', ' ');
+    }
+}
