@@ -57,6 +57,7 @@ class CatalogReaderTest {
                     name_upper text GENERATED ALWAYS AS (upper(name)) STORED
                 )""");
         exec("ALTER TABLE labels DROP COLUMN legacy");
+        exec("CREATE INDEX labels_color_idx ON labels (color COLLATE \"POSIX\" text_pattern_ops DESC, name varchar_pattern_ops)");
         exec("COMMENT ON TABLE labels IS 'Task labels'");
         exec("COMMENT ON COLUMN labels.color IS 'CSS colour, it''s free text'");
         exec("ALTER TABLE users DISABLE TRIGGER users_set_updated_at");
@@ -240,6 +241,39 @@ class CatalogReaderTest {
         assertEquals(Arrays.asList((String) null), lower.keys());
         assertTrue(lower.hasExpressions());
         assertEquals(Optional.of("users_email_key"), index(users, "users_email_key").constraint());
+    }
+
+    /**
+     * The derived key options agree with PostgreSQL's own rendering: for every index read, each
+     * key's text ({@code pg_get_indexdef(oid, k + 1, true)}) followed by its options, joined, is the
+     * key list of the index definition.
+     */
+    @Test
+    void keyOptionsAgreeWithPgGetIndexdef() throws SQLException {
+        assertEquals(List.of("COLLATE \"POSIX\" text_pattern_ops DESC", "varchar_pattern_ops"),
+                index(table("labels"), "labels_color_idx").keyOptions());
+        int checked = 0;
+        for (Table t : snapshot.allTables()) {
+            for (Index idx : t.indexes()) {
+                List<String> keys = new java.util.ArrayList<>();
+                try (java.sql.PreparedStatement ps = c.prepareStatement(
+                        "SELECT pg_get_indexdef(?::regclass, k, true) FROM generate_series(1, ?) AS k ORDER BY k")) {
+                    ps.setString(1, new QualifiedName(t.name().schema(), idx.name()).sql());
+                    ps.setInt(2, idx.keys().size());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        for (int k = 0; rs.next(); k++) {
+                            String options = idx.keyOptions().get(k);
+                            keys.add(rs.getString(1) + (options.isEmpty() ? "" : " " + options));
+                        }
+                    }
+                }
+                String expected = "(" + String.join(", ", keys) + ")";
+                assertTrue(idx.definition().contains(" USING " + idx.method() + " " + expected),
+                        idx.definition() + " vs " + expected);
+                checked++;
+            }
+        }
+        assertTrue(checked > 20, "checked " + checked);
     }
 
     @Test

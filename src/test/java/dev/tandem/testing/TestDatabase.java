@@ -146,7 +146,9 @@ public final class TestDatabase {
             s.close();
             throw new IllegalStateException("tandem.pg.major=" + wanted + " was asked for, but the test server ("
                     + s.description() + ") is PostgreSQL " + actual
-                    + "; start Docker, set TANDEM_TEST_DATABASE_URL, or use embedded binaries of that major");
+                    + (s instanceof ExternalServer
+                            ? "; point TANDEM_TEST_DATABASE_URL at a server of that major"
+                            : "; start Docker, set TANDEM_TEST_DATABASE_URL, or use embedded binaries of that major"));
         }
     }
 
