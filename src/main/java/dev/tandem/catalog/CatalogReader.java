@@ -125,11 +125,19 @@ public final class CatalogReader {
             saved.put(name, queryString(c, "SELECT current_setting(?)", name));
         }
         setLocal(c, all);
+        T result;
         try {
-            return work.run();
-        } finally {
-            setLocal(c, saved);
+            result = work.run();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                setLocal(c, saved);
+            } catch (SQLException suppressed) { // e.g. the transaction is aborted now
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
+        setLocal(c, saved);
+        return result;
     }
 
     private static void setLocal(Connection c, Map<String, String> settings) throws SQLException {
