@@ -212,14 +212,16 @@ public final class StateStore {
             ps.setString(2, phase.wireName());
             ps.setInt(3, index);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Array a = rs.getArray(2);
-                List<String> key = a == null ? null : List.of((String[]) a.getArray());
-                return Optional.of(new Checkpoint(rs.getString(1), key, rs.getLong(3), rs.getLong(4), rs.getBoolean(5)));
+                return rs.next() ? Optional.of(readCheckpoint(rs)) : Optional.empty();
             }
         }
+    }
+
+    /** Reads a row of (pass, last_key, rows_updated, batches, finished). */
+    private static Checkpoint readCheckpoint(ResultSet rs) throws SQLException {
+        Array a = rs.getArray(2);
+        return new Checkpoint(rs.getString(1), a == null ? null : List.of((String[]) a.getArray()),
+                rs.getLong(3), rs.getLong(4), rs.getBoolean(5));
     }
 
     public void saveCheckpoint(Connection c, String id, Phase phase, int index, Checkpoint cp) throws SQLException {
@@ -247,9 +249,7 @@ public final class StateStore {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Array a = rs.getArray(2);
-                    out.add(new Checkpoint(rs.getString(1), a == null ? null : List.of((String[]) a.getArray()),
-                            rs.getLong(3), rs.getLong(4), rs.getBoolean(5)));
+                    out.add(readCheckpoint(rs));
                 }
             }
         }
