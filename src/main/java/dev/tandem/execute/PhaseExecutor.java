@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  *       it finished, an INVALID leftover is dropped and the build runs again.</li>
  *   <li>A backfill step is {@code running} until its batches (each checkpointed) are done.</li>
  *   <li>A rollback runs the step's undo statements in order, recording progress after each, so a
- *       rollback interrupted between two of them continues with the next.</li>
+ *       rollback interrupted between two of them continues with the next; an undo backfill (if the
+ *       step has one) runs last, checkpointed like any backfill.</li>
  * </ul>
  */
 public final class PhaseExecutor {
@@ -133,7 +134,8 @@ public final class PhaseExecutor {
             Step step = steps.get(i);
             log.accept("  [" + (i + 1) + "/" + steps.size() + "] undo: " + step.description());
             List<String> undo = step.rollbackStatements();
-            if (undo.isEmpty()) {
+            boolean undoBackfill = step.undoBackfill().isPresent();
+            if (undo.isEmpty() && !undoBackfill) {
                 store.removeStep(c, id, phase, i);
                 continue;
             }
@@ -141,7 +143,7 @@ public final class PhaseExecutor {
                 String stmt = undo.get(k);
                 final int index = i;
                 final int done = k + 1;
-                final boolean last = done == undo.size();
+                final boolean last = done == undo.size() && !undoBackfill;
                 if (Ddl.isConcurrently(stmt)) {
                     if (!recoverConcurrent(c, stmt)) {
                         runner.outsideTransaction(c, stmt);
@@ -162,6 +164,12 @@ public final class PhaseExecutor {
                         store.log(cx, id, phase, index, "rollback", stmt);
                     });
                 }
+            }
+            if (undoBackfill) {
+                Backfiller.Result r = backfiller.run(c, id, phase, i, step.undoBackfill().get());
+                store.log(c, id, phase, i, "rollback-backfill", r.rowsCopied() + " rows re-synced");
+                log.accept("      " + r.rowsCopied() + " rows re-synced");
+                store.removeStep(c, id, phase, i);
             }
         }
         Optional<Phase> previous = phase.previous();

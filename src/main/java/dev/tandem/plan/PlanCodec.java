@@ -75,6 +75,7 @@ public final class PlanCodec {
         m.put("scan", s.scan());
         m.put("transactional", s.transactional());
         m.put("backfill", s.backfill().map(PlanCodec::backfillToMap).orElse(null));
+        m.put("rollback_backfill", s.undoBackfill().map(PlanCodec::backfillToMap).orElse(null));
         return m;
     }
 
@@ -199,7 +200,12 @@ public final class PlanCodec {
         if (b != null) {
             backfill = Optional.of(readBackfill(Reader.of(b, path + ".backfill")));
         }
-        return new Step(description, sql, rollback, lock, table, rewrite, scan, transactional, backfill);
+        Optional<BackfillSpec> undoBackfill = Optional.empty();
+        Object u = r.get("rollback_backfill");
+        if (u != null) {
+            undoBackfill = Optional.of(readBackfill(Reader.of(u, path + ".rollback_backfill")));
+        }
+        return new Step(description, sql, rollback, lock, table, rewrite, scan, transactional, backfill, undoBackfill);
     }
 
     private static BackfillSpec readBackfill(Reader r) {

@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param scan whether the step scans the whole table
  * @param transactional false for statements PostgreSQL refuses inside a transaction block
  * @param backfill present when this step is a batched backfill rather than one statement
+ * @param undoBackfill present when undoing the step ends with a batched backfill (run after the
+ *                     rollback statements, checkpointed, with the table's own triggers off) — e.g.
+ *                     re-syncing an old column from the new one when contract is rolled back
  */
 public record Step(
         String description,
@@ -34,14 +37,22 @@ public record Step(
         boolean rewrite,
         boolean scan,
         boolean transactional,
-        Optional<BackfillSpec> backfill) {
+        Optional<BackfillSpec> backfill,
+        Optional<BackfillSpec> undoBackfill) {
 
     public Step {
         Objects.requireNonNull(description);
         Objects.requireNonNull(sql);
         Objects.requireNonNull(lock);
         Objects.requireNonNull(backfill);
+        Objects.requireNonNull(undoBackfill);
         rollbackStatements = List.copyOf(rollbackStatements);
+    }
+
+    /** A step whose undo is statements only. */
+    public Step(String description, String sql, List<String> rollbackStatements, LockLevel lock, String table,
+                boolean rewrite, boolean scan, boolean transactional, Optional<BackfillSpec> backfill) {
+        this(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, Optional.empty());
     }
 
     /** A transactional SQL step that neither scans nor rewrites, with a one-statement rollback. */
@@ -60,14 +71,18 @@ public record Step(
     }
 
     public Step withScan(boolean scan) {
-        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill);
+        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, undoBackfill);
     }
 
     public Step withRollback(List<String> statements) {
-        return new Step(description, sql, statements, lock, table, rewrite, scan, transactional, backfill);
+        return new Step(description, sql, statements, lock, table, rewrite, scan, transactional, backfill, undoBackfill);
+    }
+
+    public Step withUndoBackfill(BackfillSpec spec) {
+        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, Optional.of(spec));
     }
 
     public Step nonTransactional() {
-        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, false, backfill);
+        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, false, backfill, undoBackfill);
     }
 }

@@ -38,7 +38,7 @@ class PlanCodecTest {
                         List.of(new BackfillSpec.Assignment("a", "b")))));
         Step notNull = new Step(HOSTILE, HOSTILE,
                 List.of("ALTER TABLE t ADD CONSTRAINT c CHECK (x IS NOT NULL) NOT VALID", "SELECT ';\n' AS tricky", HOSTILE),
-                LockLevel.ACCESS_EXCLUSIVE, HOSTILE, true, false, true, Optional.empty());
+                LockLevel.ACCESS_EXCLUSIVE, HOSTILE, true, false, true, Optional.empty()).withUndoBackfill(spec);
         Step purge = Step.ddl("drop old column", "ALTER TABLE \"public\".\"users\" DROP COLUMN \"__tandem_old_full_name\"",
                 null, LockLevel.ACCESS_EXCLUSIVE, "public.users");
         List<PhasePlan> phases = List.of(
@@ -95,7 +95,7 @@ class PlanCodecTest {
 
         Map<String, Object> step = ((List<Map<String, Object>>) phases.get(0).get("steps")).get(0);
         assertEquals(List.of("description", "sql", "rollback", "rollback_statements", "lock", "table", "rewrite", "scan",
-                "transactional", "backfill"), new ArrayList<>(step.keySet()));
+                "transactional", "backfill", "rollback_backfill"), new ArrayList<>(step.keySet()));
         assertEquals("ACCESS EXCLUSIVE", step.get("lock"));
         assertEquals("public.users", step.get("table"));
         assertEquals("ALTER TABLE \"public\".\"users\" DROP COLUMN \"display_name\"", step.get("rollback"));

@@ -94,6 +94,9 @@ final class TextPlanRenderer implements PlanRenderer {
                     out.append(prefixLines(shown, indent + SQL_INDENT)).append('\n');
                 }
             }
+            s.undoBackfill().ifPresent(b -> out.append(indent).append(RenderSupport.oneLine("then, in checkpointed batches: "
+                    + String.join(", ", b.assignments().stream().map(a -> a.column() + " := " + a.expression()).toList())
+                    + " where they differ")).append('\n'));
         }
     }
 

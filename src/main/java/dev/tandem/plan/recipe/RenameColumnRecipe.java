@@ -34,9 +34,10 @@ import java.util.Optional;
  * <ul>
  *   <li>expand — add the new column (same type and collation, nullable, no default), its comment,
  *       and copies of foreign keys as NOT VALID;</li>
- *   <li>dual-write — the sync function and trigger, then copies of CHECK constraints (a NOT NULL
- *       becomes {@code CHECK (new IS NOT NULL)}) as NOT VALID;</li>
- *   <li>backfill — copy old into new in batches, then build copies of the indexes CONCURRENTLY;</li>
+ *   <li>dual-write — the sync function and trigger;</li>
+ *   <li>backfill — copy old into new in batches, then copies of CHECK constraints (a NOT NULL
+ *       becomes {@code CHECK (new IS NOT NULL)}) as NOT VALID — only now, since such a check applies
+ *       to every new row version — then copies of the indexes, built CONCURRENTLY;</li>
  *   <li>switch-reads — validate the copied constraints, SET NOT NULL (no scan: the validated
  *       check proves it), attach unique constraints to their indexes, make the new column
  *       authoritative in the trigger;</li>
@@ -112,10 +113,6 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
                 .filter(k -> k.isCheck() && SqlTokens.mentionsColumn(k.definition(), from))
                 .forEach(k -> checks.add(new String[] {names.derive(k.name(), from, to),
                         checkExpression(SqlTokens.replaceColumn(k.definition(), from, to)), Boolean.toString(k.validated())})));
-        for (String[] c : checks) {
-            out.add(Phase.DUAL_WRITE, Step.ddl("add check " + c[0] + " (NOT VALID)", Ddl.addCheckNotValid(t, c[0], c[1]),
-                    Ddl.dropConstraint(t, c[0]), LockLevel.ACCESS_EXCLUSIVE, tableName));
-        }
 
         // backfill
         String copy = "UPDATE " + t.sql() + " SET " + Ident.quote(to) + " = " + Ident.quote(from)
@@ -123,6 +120,13 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         out.add(Phase.BACKFILL, new Step("copy " + from + " into " + to + " in batches", copy, List.of(),
                 LockLevel.ROW_EXCLUSIVE, tableName, false, true, true,
                 Optional.of(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(to, Ident.quote(from)))))));
+        // Copied checks only after the copy: a NOT VALID check still applies to every new row version, and an
+        // UPDATE of another column does not fire the sync trigger, so before the copy it would reject
+        // old-application updates of rows whose new column is still NULL.
+        for (String[] c : checks) {
+            out.add(Phase.BACKFILL, Step.ddl("add check " + c[0] + " (NOT VALID)", Ddl.addCheckNotValid(t, c[0], c[1]),
+                    Ddl.dropConstraint(t, c[0]), LockLevel.ACCESS_EXCLUSIVE, tableName));
+        }
         List<String[]> uniqueAttach = new ArrayList<>(); // {constraint/index name, kind}
         table.ifPresent(tb -> tb.indexes().stream()
                 .filter(i -> !i.primary() && SqlTokens.mentionsColumn(i.definition(), from))
@@ -176,10 +180,10 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
                             Ddl.setNotNull(t, from), Ddl.dropConstraint(t, tmp)),
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
-        out.add(Phase.CONTRACT, new Step("drop the sync trigger (" + from + " stops being written)", sync.dropTrigger(),
-                List.of(sync.createTrigger(), "UPDATE " + t.sql() + " SET " + Ident.quote(from) + " = " + Ident.quote(to)
-                        + " WHERE " + Ident.quote(from) + " IS DISTINCT FROM " + Ident.quote(to)),
-                LockLevel.SHARE_ROW_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
+        out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + from + " stops being written)", sync.dropTrigger(),
+                sync.createTrigger(), LockLevel.SHARE_ROW_EXCLUSIVE, tableName)
+                // undo: trigger back, then re-sync the rows the new application wrote since contract, in batches
+                .withUndoBackfill(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(from, Ident.quote(to))))));
         out.add(Phase.CONTRACT, Step.ddl("drop the sync function", sync.dropFunction(), sync.createFunction(Authority.NEW),
                 LockLevel.NONE, null));
         out.add(Phase.CONTRACT, Step.ddl("retire " + from + " out of sight as " + retired,
