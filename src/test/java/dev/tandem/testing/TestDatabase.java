@@ -129,7 +129,7 @@ public final class TestDatabase {
             return new ExternalServer(url.trim(), System.getenv("TANDEM_TEST_DATABASE_USER"),
                     System.getenv("TANDEM_TEST_DATABASE_PASSWORD"));
         }
-        String major = System.getProperty("tandem.pg.major", DEFAULT_MAJOR);
+        String major = System.getProperty("tandem.pg.major", "").isBlank() ? DEFAULT_MAJOR : System.getProperty("tandem.pg.major").trim();
         if (dockerAvailable()) {
             return ContainerServer.start(major);
         }
