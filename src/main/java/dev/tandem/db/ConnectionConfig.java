@@ -48,6 +48,11 @@ public final class ConnectionConfig {
         if (trimmed.startsWith("postgresql://") || trimmed.startsWith("postgres://")) {
             try {
                 URI uri = new URI(trimmed);
+                String authority = trimmed.substring(trimmed.indexOf("//") + 2).split("[/?#]", 2)[0];
+                if (uri.getHost() == null && !authority.isEmpty()) {
+                    throw TandemException.badInput("cannot read the host of the database URL " + redact(trimmed)
+                            + ": percent-encode special characters (/ ? # @ :) in the user and password");
+                }
                 String userInfo = uri.getRawUserInfo();
                 if (userInfo != null) {
                     int colon = userInfo.indexOf(':');
@@ -114,7 +119,7 @@ public final class ConnectionConfig {
 
     /** Removes passwords from a URL: user:secret@ and password=… parameters. */
     public static String redact(String url) {
-        return url.replaceAll("(//[^/@:]*):[^@/]*@", "$1:***@")
+        return url.replaceAll("(//[^/@:]*):.*@", "$1:***@")
                 .replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 

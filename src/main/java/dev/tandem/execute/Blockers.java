@@ -1,6 +1,5 @@
 package dev.tandem.execute;
 
-import dev.tandem.sql.Ident;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,9 +20,11 @@ final class Blockers {
                 "SELECT a.pid, l.mode, coalesce(a.application_name, ''), coalesce(a.state, ''), now() - a.xact_start,"
                         + " left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 120)"
                         + " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                        + " WHERE l.relation = to_regclass(?) AND l.granted AND l.pid <> pg_backend_pid() ORDER BY a.xact_start")) {
-            String[] parts = table.split("\\.", 2);
-            ps.setString(1, parts.length == 2 ? Ident.quote(parts[0]) + "." + Ident.quote(parts[1]) : table);
+                        + " WHERE l.relation IN (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname || '.' || c.relname = ?)"
+                        + " AND l.granted AND l.pid <> pg_backend_pid() ORDER BY a.xact_start")) {
+            // the display name "schema.table" is compared whole: names may contain dots
+            ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next() && out.size() < 5) {
                     out.add("pid " + rs.getInt(1) + " holds " + rs.getString(2) + " (application '" + rs.getString(3) + "', "

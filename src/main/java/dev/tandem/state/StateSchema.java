@@ -57,6 +57,7 @@ public final class StateSchema {
                     }
                 }) {
                     lb.setChangeLogParameter("tandem.schema", Ident.quote(schema));
+                    lb.setShowSummaryOutput(liquibase.UpdateSummaryOutputEnum.LOG);
                     lb.update(new Contexts(), new LabelExpression());
                 }
             });

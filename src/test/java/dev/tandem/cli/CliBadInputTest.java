@@ -177,6 +177,48 @@ class CliBadInputTest {
         assertUnchanged(before);
     }
 
+    /** Commands out of order or with impossible arguments: exit 2, state and schema unchanged. */
+    @Test
+    void lifecycleMisuseIsExit2() throws Exception {
+        TestDatabase own = TestDatabase.create("CliBadInputTest_misuse");
+        Path cl = SampleSchema.repoRoot().resolve("changelogs");
+        String id = "0001_rename_full_name";
+        try (Connection oc = own.connect()) {
+            SampleSchema.load(oc);
+            SampleSchema.seed(oc, 50);
+            String[][] beforeStart = {
+                {"switch-reads", id}, {"contract", id, "--yes"}, {"rollback", id}, {"purge", id, "--yes"},
+                {"apply", cl.toString(), "--to", "switch-reads"}, {"apply", cl.toString(), "--to", "nonsense"},
+                {"rollback", id, "--to", "expand", "--all"}, {"apply", cl.toString(), "--lock-timeout", "0"},
+                {"apply", cl.toString(), "--batch-size", "0"}, {"frobnicate"},
+            };
+            for (String[] cmd : beforeStart) {
+                Fingerprint before = Db.publicFingerprint(oc);
+                Cli.Result r = Cli.run(Cli.withDb(own, cmd));
+                assertEquals(2, r.code(), String.join(" ", cmd) + "\n" + r.describe());
+                assertFalse(r.err().isBlank(), String.join(" ", cmd) + ": no message");
+                assertEquals(List.of(), before.diff(Db.publicFingerprint(oc)), String.join(" ", cmd));
+                assertTrue(Db.tandemMigrationRows(oc) <= 0, String.join(" ", cmd));
+            }
+            Cli.Result applied = Cli.run(Cli.withDb(own, "apply", cl.toString(), "--to", "dual-write"));
+            assertEquals(0, applied.code(), applied.describe());
+            String[][] afterDualWrite = {
+                {"switch-reads", id}, {"contract", id, "--yes"}, {"purge", id, "--yes"},
+                {"rollback", id, "--to", "dual-write"}, {"rollback", id, "--to", "contract"},
+                {"rollback", "0999_unknown"},
+            };
+            for (String[] cmd : afterDualWrite) {
+                Fingerprint before = Db.publicFingerprint(oc);
+                Object state = Db.scalar(oc, "SELECT phase || status || updated_at FROM tandem.migrations");
+                Cli.Result r = Cli.run(Cli.withDb(own, cmd));
+                assertEquals(2, r.code(), String.join(" ", cmd) + "\n" + r.describe());
+                assertEquals(List.of(), before.diff(Db.publicFingerprint(oc)), String.join(" ", cmd));
+                assertEquals(state, Db.scalar(oc, "SELECT phase || status || updated_at FROM tandem.migrations"),
+                        String.join(" ", cmd));
+            }
+        }
+    }
+
     @Test
     void secondFileBadMeansFirstIsNotRun() throws Exception {
         write("h/0001_rename_full_name.yaml", rename("users", "full_name", "display_name"));

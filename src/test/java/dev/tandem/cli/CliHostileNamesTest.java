@@ -184,14 +184,13 @@ class CliHostileNamesTest {
     }
 
     /**
-     * KNOWN BUG (see the report): SyncTrigger.createFunction dollar-quotes the function body with
+     * Regression test (fixed): SyncTrigger.createFunction dollar-quotes the function body with
      * the fixed tag {@code $tandem$}; a quoted identifier containing that tag ends the body early,
      * so the dual-write phase fails (exit 1) instead of treating the name as a name.
      * <p>A column whose name contains {@code $tandem$}: the sync function body is dollar-quoted with
      * that tag, so an identifier must not be able to end it.
      */
     @Test
-    @Tag("known-bug")
     void dollarQuoteTagInColumnName() throws Exception {
         TestDatabase db = fresh("CliHostileNamesTest_dollar", 30);
         String col = "a$tandem$b";

@@ -215,6 +215,24 @@ class CliLifecycleTest {
         }
     }
 
+    /** The same train in one apply: 0001 and 0002 run, 0003 (same column as 0001) waits. */
+    @Test
+    void releaseTrainInOneApply() throws Exception {
+        TestDatabase db = sampleDb("CliLifecycleTest_train1", 50);
+        Path cl = changelogDir("train1",
+                "0001_rename_full_name.yaml", rename("users", "full_name", "display_name"),
+                "0002_rename_title.yaml", rename("tasks", "title", "name"),
+                "0003_rename_display_name.yaml", rename("users", "display_name", "nickname"));
+        try (Connection c = db.connect()) {
+            Cli.Result r = ok(db, "apply", cl.toString());
+            assertTrue(r.all().contains("waits for 0001"), r.describe());
+            assertAt(db, cl, "0001_rename_full_name", "backfill", "in-progress");
+            assertAt(db, cl, "0002_rename_title", "backfill", "in-progress");
+            assertEquals("pending", statusRow(db, cl, "0003_rename_display_name").get("status"));
+            assertFalse(Db.columnExists(c, "public", "users", "nickname"));
+        }
+    }
+
     @Test
     void passwordsNeverInOutput() throws Exception {
         String secret = "Sup3rS3cretPw";
@@ -234,14 +252,86 @@ class CliLifecycleTest {
         }
     }
 
+    /** With a server that accepts any password (the embedded one trusts local users), a full run never prints it. */
+    @Test
+    void passwordNotInOutputOfSuccessfulRuns() throws Exception {
+        TestDatabase db = sampleDb("CliLifecycleTest_pw", 20);
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.password() == null, "needs a server with trust authentication");
+        String secret = "Tr0ub4dor3xyz";
+        Path cl = changelogDir("pw", ID + ".yaml", rename("users", "full_name", "display_name"));
+        URI u = URI.create(db.jdbcUrl().substring("jdbc:".length()));
+        String url = "postgresql://" + db.user() + ":" + secret + "@" + u.getHost() + ":" + u.getPort() + u.getRawPath();
+        StringBuilder all = new StringBuilder();
+        for (String[] cmd : List.of(new String[] {"plan", cl.toString()}, new String[] {"apply", cl.toString()},
+                new String[] {"status", cl.toString(), "--format", "json"}, new String[] {"switch-reads", ID},
+                new String[] {"contract", ID, "--yes"}, new String[] {"rollback", ID, "--all"})) {
+            List<String> a = new ArrayList<>(List.of(cmd));
+            a.add("--url");
+            a.add(url);
+            Cli.Result r = Cli.run(a.toArray(String[]::new));
+            assertEquals(0, r.code(), String.join(" ", cmd) + "\n" + r.describe());
+            all.append(r.all());
+        }
+        assertFalse(all.toString().contains(secret), all.toString());
+        try (Connection c = db.connect()) {
+            assertEquals(0L, Db.count(c, "SELECT count(*) FROM tandem.history WHERE detail LIKE '%" + secret + "%'"
+                    + " OR who LIKE '%" + secret + "%'"));
+            assertEquals(0L, Db.count(c, "SELECT count(*) FROM tandem.migrations WHERE applied_by LIKE '%" + secret + "%'"));
+        }
+    }
+
+    /** Purge after contract is final: status purged, rollback refused (exit 2), the retired column gone. */
+    @Test
+    void purgeIsFinal() throws Exception {
+        TestDatabase db = sampleDb("CliLifecycleTest_purge", 50);
+        Path cl = changelogDir("purge", ID + ".yaml", rename("users", "full_name", "display_name"));
+        try (Connection c = db.connect()) {
+            ok(db, "apply", cl.toString());
+            Cli.Result early = cli(db, "purge", ID, "--yes");
+            assertEquals(2, early.code(), "purge before contract: " + early.describe());
+            ok(db, "switch-reads", ID);
+            ok(db, "contract", ID, "--yes");
+            Cli.Result noYes = cli(db, "purge", ID);
+            assertEquals(2, noYes.code(), noYes.describe());
+            assertEquals(1L, Db.count(c, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.users'::regclass"
+                    + " AND attname LIKE 'tandem_retired%' AND NOT attisdropped"));
+            ok(db, "purge", ID, "--yes");
+            assertAt(db, cl, ID, "contract", "purged");
+            assertEquals(0L, Db.count(c, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.users'::regclass"
+                    + " AND attname LIKE 'tandem_retired%' AND NOT attisdropped"));
+            assertEquals(0L, Db.count(c, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.users'::regclass"
+                    + " AND contype = 'c'"), "the helper NOT NULL check is dropped by purge");
+            assertEquals(Boolean.TRUE, Db.scalar(c, "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'public.users'::regclass"
+                    + " AND attname = 'display_name'"));
+            Cli.Result rb = cli(db, "rollback", ID);
+            assertEquals(2, rb.code(), rb.describe());
+            assertTrue(rb.err().contains("purged"), rb.describe());
+            ok(db, "purge", ID, "--yes"); // idempotent
+        }
+    }
+
+    /** status is read-only: on a database Tandem never touched it creates nothing. */
+    @Test
+    void statusOnAFreshDatabaseCreatesNothing() throws Exception {
+        TestDatabase db = sampleDb("CliLifecycleTest_status", 10);
+        Path cl = changelogDir("status", ID + ".yaml", rename("users", "full_name", "display_name"));
+        try (Connection c = db.connect()) {
+            Map<String, Object> row = statusRow(db, cl, ID);
+            assertEquals("pending", row.get("status"), row.toString());
+            assertNull(row.get("phase"), row.toString());
+            Cli.Result text = ok(db, "status", cl.toString());
+            assertTrue(text.out().contains(ID), text.describe());
+            assertEquals(0L, Db.count(c, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tandem'"));
+        }
+    }
+
     /**
-     * KNOWN BUG (see the report): a password with a '/' or '?' that is not percent-encoded makes
+     * Regression test (fixed): a password with a '/' or '?' that is not percent-encoded makes
      * java.net.URI read the authority as registry-based; ConnectionConfig then drops the user info
      * and turns the rest of the password into the path or query of the JDBC URL, which appears in
      * the "cannot connect to …" message.
      */
     @Test
-    @Tag("known-bug")
     void unencodedSpecialCharactersInPasswordAreNotLeaked() {
         for (String secret : List.of("Pa/ssw0rdTail", "Pa?ssw0rdTail")) {
             Cli.Result r = Cli.run("status", "--url", "postgresql://alice:" + secret + "@127.0.0.1:1/db");
@@ -252,11 +342,10 @@ class CliLifecycleTest {
 
     /**
      * The real process: apply's stdout carries only its result lines (no Liquibase or driver noise).
-     * <p>KNOWN BUG (see the report): when the state schema is created, Liquibase prints its
+     * <p>Regression test (fixed): when the state schema is created, Liquibase prints its
      * "UPDATE SUMMARY" block to System.out (StateSchema.migrate does not set showSummaryOutput).
      */
     @Test
-    @Tag("known-bug")
     void realProcessApplyPrintsOnlyResultsOnStdout() throws Exception {
         TestDatabase db = sampleDb("CliLifecycleTest_proc", 50);
         Path cl = changelogDir("proc", ID + ".yaml", rename("users", "full_name", "display_name"));

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
  * behind a long transaction and block all traffic, names the blocker, and changes nothing.
  */
 class TableLockTest {
+    @org.junit.jupiter.api.io.TempDir
+    Path tmp;
+
     @Test
     void blockedExpandGivesUpWithExit3AndChangesNothing() throws Exception {
         TestDatabase db = TestDatabase.create("TableLockTest");
@@ -57,6 +60,32 @@ class TableLockTest {
             assertEquals(0L, Db.count(c, "SELECT count(*) FROM users WHERE display_name IS DISTINCT FROM full_name"));
             assertEquals("backfill", Db.scalar(c, "SELECT phase FROM tandem.migrations WHERE id = '0001_rename_full_name'"));
             assertEquals("in-progress", Db.scalar(c, "SELECT status FROM tandem.migrations WHERE id = '0001_rename_full_name'"));
+        }
+    }
+
+    /**
+     * Regression test (fixed): Blockers.describe splits the step's display name
+     * ("my.app.accounts") at the first dot, so for a schema whose name contains a dot it looks up
+     * the wrong relation and the message names no blocker.
+     */
+    @Test
+    void blockerIsNamedWhenTheSchemaNameHasADot() throws Exception {
+        TestDatabase db = TestDatabase.create("TableLockTest_dot");
+        Path file = tmp.resolve("0001_rename_dotted.yaml");
+        java.nio.file.Files.writeString(file, "changes:\n  - rename_column:\n      table: '\"my.app\".accounts'\n"
+                + "      column: holder\n      to: owner_name\n");
+        try (Connection c = db.connect(); Connection blocker = db.connect()) {
+            Db.exec(c, "CREATE SCHEMA \"my.app\"");
+            Db.exec(c, "CREATE TABLE \"my.app\".accounts (id int PRIMARY KEY, holder text NOT NULL)");
+            Db.exec(c, "INSERT INTO \"my.app\".accounts SELECT i, 'h' || i FROM generate_series(1, 50) i");
+            blocker.setAutoCommit(false);
+            Db.exec(blocker, "LOCK TABLE \"my.app\".accounts IN ACCESS SHARE MODE");
+            long pid = Db.count(blocker, "SELECT pg_backend_pid()");
+            Cli.Result r = Cli.run(Cli.withDb(db, "apply", file.toString(), "--to", "expand", "--lock-timeout", "100"));
+            assertEquals(3, r.code(), r.describe());
+            assertFalse(Db.columnExists(c, "my.app", "accounts", "owner_name"));
+            assertTrue(r.err().contains("pid " + pid), "stderr names the blocking pid " + pid + ":\n" + r.describe());
+            blocker.rollback();
         }
     }
 }

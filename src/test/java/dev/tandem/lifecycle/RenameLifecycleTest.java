@@ -283,7 +283,7 @@ class RenameLifecycleTest {
     }
 
     /*
-     * BUG (main code) — this test fails until it is fixed. See RenameColumnRecipe.plan(): the copy
+     * Regression test (fixed). See RenameColumnRecipe.plan(): the copy
      * of the NOT NULL of full_name, CHECK ("display_name" IS NOT NULL) NOT VALID, is added in the
      * dual-write phase. NOT VALID only skips existing rows; PostgreSQL checks every new row
      * version, and the sync trigger is BEFORE INSERT OR UPDATE OF full_name, display_name, so it
@@ -294,7 +294,7 @@ class RenameLifecycleTest {
      * (SQLSTATE 23514) — exactly the failed transactions dual-write must never cause.
      */
     @Test
-    @DisplayName("BUG: after dual-write, an old-app UPDATE of another column on a not-yet-backfilled row works")
+    @DisplayName("after dual-write, an old-app UPDATE of another column on a not-yet-backfilled row works")
     void oldAppUpdateOfAnotherColumnWorksBeforeBackfill() throws SQLException {
         tandem.apply(Phase.DUAL_WRITE);
         UUID seeded = someSeededUser();
@@ -311,7 +311,7 @@ class RenameLifecycleTest {
     }
 
     /*
-     * BUG (main code) — this test fails until it is fixed. The undo of contract's "drop the sync
+     * Regression test (fixed). The undo of contract's "drop the sync
      * trigger" step re-syncs the old column with one plain
      *   UPDATE users SET full_name = display_name WHERE full_name IS DISTINCT FROM display_name
      * (RenameColumnRecipe.plan(), contract section). Unlike the backfill it runs without
@@ -321,7 +321,7 @@ class RenameLifecycleTest {
      * traffic") requires the backfill to avoid. It is also one unbatched UPDATE over the table.
      */
     @Test
-    @DisplayName("BUG: rolling back contract does not fire the users' updated_at trigger for re-synced rows")
+    @DisplayName("rolling back contract does not fire the users' updated_at trigger for re-synced rows")
     void contractRollbackDoesNotFireUserTriggers() throws SQLException {
         assumeTrue(isSuperuser(), "replica role needs a superuser");
         tandem.apply(Phase.BACKFILL);

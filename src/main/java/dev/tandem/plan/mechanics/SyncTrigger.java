@@ -79,8 +79,7 @@ public final class SyncTrigger {
         String newChanged = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
         String oldChanged = join(mapping.oldColumns(), c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
         String bothChanged = authority == Authority.OLD ? fillNew : fillOld;
-        return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS $tandem$\n"
-                + "-- Tandem dual-write for " + comment(table.toString()) + " (authority: " + authority.name().toLowerCase() + ")\n"
+        String body = "\n-- Tandem dual-write for " + comment(table.toString()) + " (authority: " + authority.name().toLowerCase() + ")\n"
                 + "DECLARE\n"
                 + "  writer text := current_setting('tandem.version', true);\n"
                 + "BEGIN\n"
@@ -95,8 +94,18 @@ public final class SyncTrigger {
                 + "  ELSIF " + oldChanged + " THEN\n" + fillNew
                 + "  END IF;\n"
                 + "  RETURN NEW;\n"
-                + "END\n"
-                + "$tandem$";
+                + "END\n";
+        String tag = dollarTag(body);
+        return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + body + tag;
+    }
+
+    /** {@code $tandem$}, or {@code $tandem1$}, … — the first tag the body does not contain (names may contain any text). */
+    static String dollarTag(String body) {
+        String tag = "$tandem$";
+        for (int i = 1; body.contains(tag); i++) {
+            tag = "$tandem" + i + "$";
+        }
+        return tag;
     }
 
     /** {@code CREATE TRIGGER … BEFORE INSERT OR UPDATE OF <old and new columns> …}. */
