@@ -17,24 +17,15 @@ import java.util.List;
  * HTML); line breaks in cells become {@code <br>}. Code blocks use a fence longer than any run of
  * backticks in the SQL, so SQL cannot close them.
  */
-final class MarkdownPlanRenderer implements PlanRenderer {
+final class MarkdownPlanRenderer extends PerMigrationRenderer {
 
     @Override
-    public String render(List<MigrationPlan> plans) {
-        if (plans.isEmpty()) {
-            return "_No migrations._\n";
-        }
-        StringBuilder out = new StringBuilder();
-        for (MigrationPlan plan : plans) {
-            if (out.length() > 0) {
-                out.append('\n');
-            }
-            migration(out, plan);
-        }
-        return out.toString();
+    String empty() {
+        return "_No migrations._\n";
     }
 
-    private void migration(StringBuilder out, MigrationPlan plan) {
+    @Override
+    void migration(StringBuilder out, MigrationPlan plan) {
         out.append("## ").append(escape(RenderSupport.oneLine(plan.id())));
         if (!blank(plan.description())) {
             out.append(" — ").append(escape(RenderSupport.oneLine(plan.description())));

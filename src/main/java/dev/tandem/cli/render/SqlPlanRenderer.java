@@ -23,25 +23,16 @@ import java.util.List;
  * into SQL. The script does not reproduce what {@code tandem apply} adds around statements
  * (lock_timeout, retries, the journal) nor the deploys required between phases.
  */
-final class SqlPlanRenderer implements PlanRenderer {
+final class SqlPlanRenderer extends PerMigrationRenderer {
     private static final String RULE = "-- " + "=".repeat(72);
 
     @Override
-    public String render(List<MigrationPlan> plans) {
-        if (plans.isEmpty()) {
-            return "-- no migrations\n";
-        }
-        StringBuilder out = new StringBuilder();
-        for (MigrationPlan plan : plans) {
-            if (out.length() > 0) {
-                out.append('\n');
-            }
-            migration(out, plan);
-        }
-        return out.toString();
+    String empty() {
+        return "-- no migrations\n";
     }
 
-    private void migration(StringBuilder out, MigrationPlan plan) {
+    @Override
+    void migration(StringBuilder out, MigrationPlan plan) {
         out.append(RULE).append('\n');
         out.append(comment("migration: " + plan.id()
                 + (blank(plan.description()) ? "" : " — " + plan.description().strip()))).append('\n');

@@ -1,0 +1,42 @@
+package dev.tandem.cli;
+
+import dev.tandem.lifecycle.Workspace;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * A deliberate step on one migration (contract, purge): asks for confirmation on a terminal, or
+ * requires {@code --yes}, then runs in a writing workspace and prints its result on stdout.
+ */
+abstract class GuardedCmd implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "Migration id, e.g. 0001_rename_full_name.")
+    String id;
+
+    @Option(names = "--yes", description = "Confirm without a prompt (required when not on a terminal).")
+    boolean yes;
+
+    @Mixin
+    DatabaseOptions db;
+
+    /** The confirmation question. */
+    abstract String question();
+
+    /** The step itself; returns the line to print. */
+    abstract String act(Workspace ws) throws SQLException;
+
+    @Override
+    public Integer call() throws Exception {
+        Confirm.require(yes, question());
+        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+            spec.commandLine().getOut().println(act(ws));
+        }
+        return ExitCodes.OK;
+    }
+}
