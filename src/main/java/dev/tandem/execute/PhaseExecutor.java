@@ -1,6 +1,5 @@
 package dev.tandem.execute;
 
-import dev.tandem.TandemException;
 import dev.tandem.backfill.Backfiller;
 import dev.tandem.plan.MigrationPlan;
 import dev.tandem.plan.Phase;
@@ -190,9 +189,5 @@ public final class PhaseExecutor {
             }
         }
         store.setPhase(c, plan.id(), Optional.of(Phase.CONTRACT), dev.tandem.state.MigrationRecord.Status.PURGED);
-    }
-
-    static TandemException badState(String message) {
-        return TandemException.badInput(message);
     }
 }

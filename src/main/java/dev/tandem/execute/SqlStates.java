@@ -6,16 +6,10 @@ import java.sql.SQLException;
 final class SqlStates {
     static final String LOCK_NOT_AVAILABLE = "55P03";
     static final String DEADLOCK = "40P01";
-    static final String QUERY_CANCELED = "57014";
-    static final String SERIALIZATION = "40001";
 
     private SqlStates() {}
 
     static boolean isLockTimeout(SQLException e) {
         return LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || DEADLOCK.equals(e.getSQLState());
-    }
-
-    static boolean isConnectionLoss(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("08");
     }
 }

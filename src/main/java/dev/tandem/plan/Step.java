@@ -81,8 +81,4 @@ public record Step(
     public Step withUndoBackfill(BackfillSpec spec) {
         return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, Optional.of(spec));
     }
-
-    public Step nonTransactional() {
-        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, false, backfill, undoBackfill);
-    }
 }

@@ -18,15 +18,6 @@ public record QualifiedName(String schema, String name) implements Comparable<Qu
         return Ident.quote(schema) + "." + Ident.quote(name);
     }
 
-    /** The name as a string literal suitable for {@code ::regclass}: {@code '"schema"."name"'}. */
-    public String regclassLiteral() {
-        return Ident.literal(sql());
-    }
-
-    public QualifiedName withName(String newName) {
-        return new QualifiedName(schema, newName);
-    }
-
     @Override
     public String toString() {
         return schema + "." + name;

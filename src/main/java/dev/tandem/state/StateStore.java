@@ -75,14 +75,6 @@ public final class StateStore {
         }
     }
 
-    /** Locks the migration's row for the rest of the transaction. */
-    public void lockRow(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + t("migrations") + " WHERE id = ? FOR UPDATE")) {
-            ps.setString(1, id);
-            ps.executeQuery().close();
-        }
-    }
-
     private static MigrationRecord read(ResultSet rs) throws SQLException {
         String phase = rs.getString("phase");
         return new MigrationRecord(rs.getString("id"), rs.getString("checksum"), rs.getString("description"),
