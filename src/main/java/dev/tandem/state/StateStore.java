@@ -140,9 +140,7 @@ public final class StateStore {
                 + " (migration_id, phase, step_index, state, applied_by) VALUES (?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id, phase, step_index) DO UPDATE SET state = EXCLUDED.state,"
                 + " rollback_progress = 0, applied_by = EXCLUDED.applied_by, applied_at = now()")) {
-            ps.setString(1, id);
-            ps.setString(2, phase.wireName());
-            ps.setInt(3, index);
+            bindStepKey(ps, id, phase, index);
             ps.setString(4, state);
             ps.setString(5, who);
             ps.executeUpdate();
@@ -163,16 +161,12 @@ public final class StateStore {
     public void removeStep(Connection c, String id, Phase phase, int index) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t("steps")
                 + " WHERE migration_id = ? AND phase = ? AND step_index = ?")) {
-            ps.setString(1, id);
-            ps.setString(2, phase.wireName());
-            ps.setInt(3, index);
+            bindStepKey(ps, id, phase, index);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t("backfill_checkpoints")
                 + " WHERE migration_id = ? AND phase = ? AND step_index = ?")) {
-            ps.setString(1, id);
-            ps.setString(2, phase.wireName());
-            ps.setInt(3, index);
+            bindStepKey(ps, id, phase, index);
             ps.executeUpdate();
         }
     }
@@ -200,13 +194,18 @@ public final class StateStore {
     public Optional<Checkpoint> checkpoint(Connection c, String id, Phase phase, int index) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pass, last_key, rows_updated, batches, finished FROM "
                 + t("backfill_checkpoints") + " WHERE migration_id = ? AND phase = ? AND step_index = ?")) {
-            ps.setString(1, id);
-            ps.setString(2, phase.wireName());
-            ps.setInt(3, index);
+            bindStepKey(ps, id, phase, index);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(readCheckpoint(rs)) : Optional.empty();
             }
         }
+    }
+
+    /** Binds (migration_id, phase, step_index) to parameters 1–3, the key of a step's rows. */
+    private static void bindStepKey(PreparedStatement ps, String id, Phase phase, int index) throws SQLException {
+        ps.setString(1, id);
+        ps.setString(2, phase.wireName());
+        ps.setInt(3, index);
     }
 
     /** Reads a row of (pass, last_key, rows_updated, batches, finished). */
@@ -221,9 +220,7 @@ public final class StateStore {
                 + " (migration_id, phase, step_index, pass, last_key, rows_updated, batches, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id, phase, step_index) DO UPDATE SET pass = EXCLUDED.pass, last_key = EXCLUDED.last_key,"
                 + " rows_updated = EXCLUDED.rows_updated, batches = EXCLUDED.batches, finished = EXCLUDED.finished, updated_at = now()")) {
-            ps.setString(1, id);
-            ps.setString(2, phase.wireName());
-            ps.setInt(3, index);
+            bindStepKey(ps, id, phase, index);
             ps.setString(4, cp.pass());
             ps.setArray(5, cp.lastKey() == null ? null : c.createArrayOf("text", cp.lastKey().toArray()));
             ps.setLong(6, cp.rowsUpdated());
