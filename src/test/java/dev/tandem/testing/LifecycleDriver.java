@@ -47,15 +47,17 @@ public final class LifecycleDriver {
             """;
 
     private final TestDatabase db;
+    private final String id;
     private final String schema;
     private final List<Migration> migrations;
     private final LockPolicy locks;
     private final BackfillOptions backfill;
     private final List<String> log;
 
-    private LifecycleDriver(TestDatabase db, String schema, List<Migration> migrations, LockPolicy locks,
+    private LifecycleDriver(TestDatabase db, String id, String schema, List<Migration> migrations, LockPolicy locks,
             BackfillOptions backfill, List<String> log) {
         this.db = db;
+        this.id = id;
         this.schema = schema;
         this.migrations = migrations;
         this.locks = locks;
@@ -68,24 +70,38 @@ public final class LifecycleDriver {
      * {@link ChangelogReader}, and returns a driver for schema public with default settings.
      */
     public static LifecycleDriver renameFullName(TestDatabase db, Path dir) {
-        Path file = dir.resolve(RENAME_ID + ".yaml");
+        return forMigration(db, dir, RENAME_ID, RENAME_YAML);
+    }
+
+    /**
+     * Writes {@code yaml} as {@code dir/<id>.yaml}, reads it with {@link ChangelogReader}, and
+     * returns a driver for that one migration, schema public, default settings. Commands that take
+     * a migration id ({@link #advance}, {@link #rollback}, {@link #purge}, {@link #record}) use {@code id}.
+     */
+    public static LifecycleDriver forMigration(TestDatabase db, Path dir, String id, String yaml) {
+        Path file = dir.resolve(id + ".yaml");
         try {
-            Files.writeString(file, RENAME_YAML);
+            Files.writeString(file, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new LifecycleDriver(db, "public", List.of(ChangelogReader.readFile(file)), LockPolicy.defaults(),
+        return new LifecycleDriver(db, id, "public", List.of(ChangelogReader.readFile(file)), LockPolicy.defaults(),
                 BackfillOptions.defaults(), Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    /** The id of the migration this driver moves. */
+    public String id() {
+        return id;
     }
 
     /** The same migration and log with other lock settings. */
     public LifecycleDriver withLocks(LockPolicy policy) {
-        return new LifecycleDriver(db, schema, migrations, policy, backfill, log);
+        return new LifecycleDriver(db, id, schema, migrations, policy, backfill, log);
     }
 
     /** The same migration and log with other backfill settings. */
     public LifecycleDriver withBackfill(BackfillOptions options) {
-        return new LifecycleDriver(db, schema, migrations, locks, options, log);
+        return new LifecycleDriver(db, id, schema, migrations, locks, options, log);
     }
 
     public Settings settings() {
@@ -113,7 +129,7 @@ public final class LifecycleDriver {
     /** {@code tandem switch-reads ID} / {@code tandem contract ID}. */
     public String advance(Phase target) throws SQLException {
         try (Workspace ws = Workspace.forWriting(settings())) {
-            return new AdvanceCommand(ws).run(RENAME_ID, target);
+            return new AdvanceCommand(ws).run(id, target);
         }
     }
 
@@ -129,7 +145,7 @@ public final class LifecycleDriver {
     /** {@code tandem rollback ID [--to KEEP | --all]}. */
     public List<Phase> rollback(Optional<Phase> keep, boolean all) throws SQLException {
         try (Workspace ws = Workspace.forWriting(settings())) {
-            return new RollbackCommand(ws).run(RENAME_ID, keep, all);
+            return new RollbackCommand(ws).run(id, keep, all);
         }
     }
 
@@ -141,14 +157,14 @@ public final class LifecycleDriver {
     /** {@code tandem purge ID}. */
     public String purge() throws SQLException {
         try (Workspace ws = Workspace.forWriting(settings())) {
-            return new PurgeCommand(ws).run(RENAME_ID);
+            return new PurgeCommand(ws).run(id);
         }
     }
 
-    /** The state row of the rename migration. */
+    /** The state row of this driver's migration. */
     public MigrationRecord record() throws SQLException {
         try (Workspace ws = Workspace.forReading(settings())) {
-            return ws.record(RENAME_ID);
+            return ws.record(id);
         }
     }
 }
