@@ -349,6 +349,34 @@ class TableLifecycleTest {
         PhaseWalk.assertNoDiff(before, fingerprint(), "refused rename_table");
     }
 
+    @Test
+    void hostileNamesOnRealPostgres() throws SQLException {
+        // a name that closes a quoted identifier, ends the statement and ends the DO block's dollar quote
+        String weird = "we\"ird $tandem$; name";
+        LifecycleDriver create = migration("0001_hostile", """
+                changes:
+                  - create_table:
+                      table: '%s'
+                      columns:
+                        - {name: 'i"d', type: int, primary_key: true}
+                        - {name: 'v$tandem$', type: text, unique: true, default: "'x'"}
+                  - rename_table: {table: projects, to: '%s'}
+                """.formatted(weird, weird + " 2"));
+        Fingerprint before = fingerprint();
+        create.apply(Phase.EXPAND);
+        String t = dev.tandem.sql.Ident.quote(weird);
+        Db.exec(c, "INSERT INTO " + t + " (\"i\"\"d\") VALUES (1)");
+        assertEquals("x", Db.scalar(c, "SELECT \"v$tandem$\" FROM " + t));
+        assertEquals("v", relkind("projects"));
+        assertEquals(Db.count(c, "SELECT count(*) FROM projects"),
+                Db.count(c, "SELECT count(*) FROM " + dev.tandem.sql.Ident.quote(weird + " 2")));
+        TandemException e = assertThrows(TandemException.class, create::rollbackOne);
+        assertTrue(e.getMessage().contains("public." + weird), e.getMessage());
+        Db.exec(c, "DELETE FROM " + t);
+        assertEquals(List.of(Phase.EXPAND), create.rollbackOne());
+        PhaseWalk.assertNoDiff(before, fingerprint(), "rollback with hostile names");
+    }
+
     // ------------------------------------------------------------------------------ sql
 
     @Test

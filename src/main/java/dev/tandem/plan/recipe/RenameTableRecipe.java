@@ -33,7 +33,7 @@ import java.util.TreeMap;
  *       expand.</li>
  * </ul>
  * Not covered by the view (see docs/intents.md): columns added to the table after expand, DDL,
- * TRUNCATE, COPY FROM or LOCK through the old name. Refused (exit 2) with a catalog: an unknown
+ * TRUNCATE or COPY FROM through the old name. Refused (exit 2) with a catalog: an unknown
  * table, a new name already used by a table or index in the schema. Views, sequences and other
  * relations are not in the snapshot: a clash with one of them fails expand (nothing changed).
  */
@@ -62,7 +62,7 @@ public final class RenameTableRecipe implements Recipe<RenameTable> {
                 + " `tandem contract " + id + "`.");
         out.note(Phase.CONTRACT, "The view " + old + " is dropped; `tandem rollback " + id + "` recreates it.");
         out.warn("during the rollout " + old + " is a view: columns added to " + renamed + " after expand are not visible"
-                + " through it, and DDL, TRUNCATE, COPY FROM and LOCK TABLE on the old name do not work");
+                + " through it, and DDL, TRUNCATE and COPY FROM on the old name do not work");
         if (ctx.offline()) {
             out.warn("offline plan: whether " + old + " exists and " + renamed + " is free is not checked; pass --url to check");
         }
