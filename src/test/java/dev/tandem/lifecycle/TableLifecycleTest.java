@@ -142,6 +142,33 @@ class TableLifecycleTest {
     }
 
     @Test
+    void createTableTakesTheDeclaredLockOnReferencedTables() throws Exception {
+        Path file = changelog.resolve("0001_task_notes.yaml");
+        java.nio.file.Files.writeString(file, CREATE_NOTES);
+        dev.tandem.plan.MigrationPlan plan = new dev.tandem.plan.Planner(dev.tandem.plan.PlanOptions.defaults())
+                .plan(dev.tandem.intent.ChangelogReader.readFile(file), Optional.empty());
+        dev.tandem.plan.Step step = plan.phase(Phase.EXPAND).steps().get(0);
+        c.setAutoCommit(false);
+        try {
+            Db.exec(c, step.sql());
+            List<String> modes = names("SELECT c.relname || ' ' || l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                    + " WHERE l.pid = pg_backend_pid() AND c.relname IN ('tasks', 'users') AND l.mode <> 'AccessShareLock' ORDER BY 1");
+            assertEquals(List.of("tasks " + lockName(step.lock()), "users " + lockName(step.lock())), modes);
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static String lockName(dev.tandem.plan.LockLevel l) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : l.sqlName().toLowerCase(java.util.Locale.ROOT).split(" ")) {
+            sb.append(Character.toUpperCase(w.charAt(0))).append(w.substring(1));
+        }
+        return sb + "Lock";
+    }
+
+    @Test
     void createTableRollbackRefusesWhileTheTableHasRows() throws SQLException {
         LifecycleDriver tandem = migration("0001_task_notes", CREATE_NOTES);
         tandem.apply(Phase.EXPAND);
