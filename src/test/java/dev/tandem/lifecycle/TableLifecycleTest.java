@@ -345,6 +345,50 @@ class TableLifecycleTest {
     }
 
     @Test
+    void renameTableOldAppWritesNeverFailWhileTheNamesSwap() throws Exception {
+        int swaps = 0;
+        LifecycleDriver tandem = migration("0001_rename_projects", """
+                changes:
+                  - rename_table: {table: projects, to: workspaces}
+                """);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+        java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread oldApp = new Thread(() -> {
+            try (Connection w = db.connect()) {
+                while (!stop.get()) {
+                    try {
+                        Object id = Db.scalar(w, "INSERT INTO projects (name, owner_id) VALUES ('old app', (" + OWNER + ")) RETURNING id");
+                        Db.exec(w, "UPDATE projects SET description = 'x' WHERE id = '" + id + "'");
+                        Db.exec(w, "DELETE FROM projects WHERE id = '" + id + "'");
+                        writes.incrementAndGet();
+                    } catch (SQLException e) {
+                        failures.add(e);
+                    }
+                }
+            } catch (SQLException e) {
+                failures.add(e);
+            }
+        });
+        oldApp.start();
+        try {
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < deadline || swaps < 5) {
+                tandem.apply(Phase.EXPAND);
+                tandem.rollbackOne();
+                swaps++;
+            }
+        } finally {
+            stop.set(true);
+            oldApp.join(10_000);
+        }
+        assertEquals(List.of(), failures.stream().map(Throwable::getMessage).toList(), "old-app writes that failed");
+        assertTrue(writes.get() > 0, "the old app wrote during the swaps");
+        System.out.println("rename_table under load: " + swaps + " expand+rollback swaps, " + writes.get()
+                + " old-app write cycles (insert, update, delete), 0 failed");
+    }
+
+    @Test
     void renameTableViewAppliesIdentityDefaults() throws SQLException {
         LifecycleDriver tandem = migration("0001_rename_comments", """
                 changes:
