@@ -13,7 +13,7 @@ public final class PlPgSql {
 
     /** {@code DO $tag$ DECLARE … BEGIN body END $tag$}; {@code declare} may be empty. */
     public static String doBlock(String declare, String body) {
-        String text = (declare.isEmpty() ? "" : "DECLARE\n" + indent(declare) + "\n") + "BEGIN\n" + indent(body) + "\nEND\n";
+        String text = (declare.isEmpty() ? "" : "DECLARE\n" + trimmed(declare) + "\n") + "BEGIN\n" + trimmed(body) + "\nEND\n";
         String tag = "$tandem$";
         for (int i = 1; text.contains(tag) || text.endsWith(tag.substring(0, tag.length() - 1)); i++) {
             tag = "$tandem" + i + "$";
@@ -22,7 +22,7 @@ public final class PlPgSql {
     }
 
     /** Strips the ends only: indenting lines could change quoted names or literals that span lines. */
-    private static String indent(String lines) {
+    private static String trimmed(String lines) {
         return lines.strip();
     }
 
