@@ -1,5 +1,6 @@
 package dev.tandem.execute;
 
+import dev.tandem.TandemException;
 import dev.tandem.backfill.Backfiller;
 import dev.tandem.plan.MigrationPlan;
 import dev.tandem.plan.Phase;
@@ -28,6 +29,8 @@ import java.util.function.Consumer;
  *   <li>A rollback runs the step's undo statements in order, recording progress after each, so a
  *       rollback interrupted between two of them continues with the next; an undo backfill (if the
  *       step has one) runs last, checkpointed like any backfill.</li>
+ *   <li>A step with no undo statements needs none (a later rollback removes its effect) — unless it
+ *       is {@link Step#irreversible()}: then rolling back its phase is refused before anything changes.</li>
  * </ul>
  */
 public final class PhaseExecutor {
@@ -118,9 +121,27 @@ public final class PhaseExecutor {
         }
     }
 
+    /**
+     * Refuses (exit 2) to roll back {@code phase} when one of its applied steps is
+     * {@link Step#irreversible()}; changes nothing. Called for every phase of a rollback before the
+     * first one is undone, and again by {@link #rollback} itself.
+     */
+    public void refuseIrreversible(Connection c, MigrationPlan plan, Phase phase) throws SQLException {
+        List<Step> steps = plan.phase(phase).steps();
+        Map<Integer, StepEntry> journal = store.steps(c, plan.id(), phase);
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).irreversible() && journal.containsKey(i)) {
+                throw TandemException.badInput("migration " + plan.id() + ", phase " + phase + ", step " + (i + 1)
+                        + " (" + steps.get(i).description() + ") is irreversible (declared irreversible: true, no down);"
+                        + " refusing to roll back " + phase + " — nothing was changed");
+            }
+        }
+    }
+
     public void rollback(Connection c, MigrationPlan plan, Phase phase) throws SQLException {
         String id = plan.id();
         List<Step> steps = plan.phase(phase).steps();
+        refuseIrreversible(c, plan, phase);
         Map<Integer, StepEntry> journal = store.steps(c, id, phase);
         store.setPhase(c, id, phase.previous(), Status.INTERRUPTED);
         store.log(c, id, phase, null, "rollback-start", "");
@@ -143,7 +164,8 @@ public final class PhaseExecutor {
                 final int index = i;
                 final int done = k + 1;
                 final boolean last = done == undo.size() && !undoBackfill;
-                if (Ddl.isConcurrently(stmt)) {
+                // a step that ran outside a transaction (CONCURRENTLY, raw sql with transaction: false) is undone outside one too
+                if (Ddl.isConcurrently(stmt) || !step.transactional()) {
                     if (!recoverConcurrent(c, stmt)) {
                         runner.outsideTransaction(c, stmt);
                     }

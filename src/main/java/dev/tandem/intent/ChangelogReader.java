@@ -70,6 +70,10 @@ public final class ChangelogReader {
     static {
         Map<String, IntentParser> m = new TreeMap<>();
         m.put("rename_column", IntentParser.of(List.of("table", "column", "to"), ChangelogReader::renameColumn));
+        m.put("create_table", IntentParser.of(TableIntentParsers.CREATE_TABLE_FIELDS, TableIntentParsers::createTable));
+        m.put("drop_table", IntentParser.of(TableIntentParsers.DROP_TABLE_FIELDS, TableIntentParsers::dropTable));
+        m.put("rename_table", IntentParser.of(TableIntentParsers.RENAME_TABLE_FIELDS, TableIntentParsers::renameTable));
+        m.put("sql", IntentParser.of(TableIntentParsers.SQL_FIELDS, TableIntentParsers::sql));
         PARSERS = Collections.unmodifiableMap(m);
     }
 

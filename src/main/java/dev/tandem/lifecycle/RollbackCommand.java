@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@code tandem rollback ID [--to PHASE | --all]}: undoes the latest applied phase (an interrupted
  * phase counts as the latest), or every phase after {@code PHASE}, or all of them. Uses the plan
  * stored when the migration started, so it works even when the file has changed or is gone. Works
- * after contract; refuses after purge (exit 2).
+ * after contract; refuses after purge (exit 2), and refuses (exit 2, before anything changes) when a
+ * phase to undo holds an applied irreversible step (a raw {@code sql} step without {@code down}).
  */
 public final class RollbackCommand {
     private final Workspace ws;
@@ -45,6 +46,16 @@ public final class RollbackCommand {
                 && !(keep.get() == latest.get() && r.status().equals(Status.INTERRUPTED))) {
             throw TandemException.badInput("migration " + id + " is at " + r.phase().map(Phase::toString).orElse("no phase")
                     + "; --to " + keep.get() + " would undo nothing");
+        }
+        // refuse before changing anything when a phase to undo holds an applied irreversible step
+        for (Phase q = latest.get(); ; q = q.previous().orElseThrow()) {
+            if (keep.isPresent() && q.ordinal() <= keep.get().ordinal()) {
+                break;
+            }
+            ws.executor().refuseIrreversible(ws.connection(), plan, q);
+            if ((!all && keep.isEmpty()) || q.previous().isEmpty()) {
+                break;
+            }
         }
         List<Phase> undone = new ArrayList<>();
         Phase p = latest.get();

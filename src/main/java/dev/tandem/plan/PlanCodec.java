@@ -21,6 +21,7 @@ import java.util.TreeSet;
  *  "purge": [step, ...], "touches": [sorted names], "warnings": [...]}
  * step = {"description", "sql", "rollback" (or null), "rollback_statements": [...],
  *         "lock" ("ACCESS EXCLUSIVE"), "table" (or null), "rewrite", "scan", "transactional",
+ *         "irreversible" (absent = false),
  *         "backfill": null or {"table": "public.users", "schema", "name", "key_columns": [...],
  *                              "assignments": [{"column", "expression"}, ...]}}
  * }</pre>
@@ -76,6 +77,7 @@ public final class PlanCodec {
         m.put("transactional", s.transactional());
         m.put("backfill", s.backfill().map(PlanCodec::backfillToMap).orElse(null));
         m.put("rollback_backfill", s.undoBackfill().map(PlanCodec::backfillToMap).orElse(null));
+        m.put("irreversible", s.irreversible());
         return m;
     }
 
@@ -205,7 +207,12 @@ public final class PlanCodec {
         if (u != null) {
             undoBackfill = Optional.of(readBackfill(Reader.of(u, path + ".rollback_backfill")));
         }
-        return new Step(description, sql, rollback, lock, table, rewrite, scan, transactional, backfill, undoBackfill);
+        Object irreversible = r.get("irreversible");
+        if (irreversible != null && !(irreversible instanceof Boolean)) {
+            throw new IllegalArgumentException(path + ".irreversible: expected true or false");
+        }
+        return new Step(description, sql, rollback, lock, table, rewrite, scan, transactional, backfill, undoBackfill,
+                Boolean.TRUE.equals(irreversible));
     }
 
     private static BackfillSpec readBackfill(Reader r) {

@@ -4,7 +4,15 @@ import dev.tandem.catalog.CatalogSnapshot;
 import dev.tandem.intent.Intent;
 import dev.tandem.intent.Migration;
 import dev.tandem.intent.RenameColumn;
+import dev.tandem.intent.CreateTable;
+import dev.tandem.intent.DropTable;
+import dev.tandem.intent.RawSql;
+import dev.tandem.intent.RenameTable;
+import dev.tandem.plan.recipe.CreateTableRecipe;
+import dev.tandem.plan.recipe.DropTableRecipe;
+import dev.tandem.plan.recipe.RawSqlRecipe;
 import dev.tandem.plan.recipe.RenameColumnRecipe;
+import dev.tandem.plan.recipe.RenameTableRecipe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +24,12 @@ import java.util.Optional;
  * leave it ({@link Recipe#project}); without one (offline) types and keys are placeholders.
  */
 public final class Planner {
-    private static final Map<Class<? extends Intent>, Recipe<?>> RECIPES = Map.of(
-            RenameColumn.class, new RenameColumnRecipe());
+    private static final Map<Class<? extends Intent>, Recipe<?>> RECIPES = Map.ofEntries(
+            Map.entry(RenameColumn.class, new RenameColumnRecipe()),
+            Map.entry(CreateTable.class, new CreateTableRecipe()),
+            Map.entry(DropTable.class, new DropTableRecipe()),
+            Map.entry(RenameTable.class, new RenameTableRecipe()),
+            Map.entry(RawSql.class, new RawSqlRecipe()));
 
     private final PlanOptions options;
 
@@ -40,7 +52,8 @@ public final class Planner {
         List<MigrationPlan> plans = new ArrayList<>();
         Optional<CatalogSnapshot> current = catalog;
         for (Migration m : migrations) {
-            plans.add(plan(m, current));
+            MigrationPlan p = plan(m, current);
+            plans.add(current.isPresent() ? RawSqlRecipe.warnAfter(p, migrations.subList(0, plans.size())) : p);
             current = current.map(c -> project(m, c));
         }
         return plans;

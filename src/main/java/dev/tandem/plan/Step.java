@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param undoBackfill present when undoing the step ends with a batched backfill (run after the
  *                     rollback statements, checkpointed, with the table's own triggers off) — e.g.
  *                     re-syncing an old column from the new one when contract is rolled back
+ * @param irreversible true when the step has no undo although it changed something (a raw
+ *                     {@code sql} step declared {@code irreversible: true}); rolling back a phase in
+ *                     which such a step was applied is refused before anything changes
  */
 public record Step(
         String description,
@@ -38,7 +41,8 @@ public record Step(
         boolean scan,
         boolean transactional,
         Optional<BackfillSpec> backfill,
-        Optional<BackfillSpec> undoBackfill) {
+        Optional<BackfillSpec> undoBackfill,
+        boolean irreversible) {
 
     public Step {
         Objects.requireNonNull(description);
@@ -47,6 +51,16 @@ public record Step(
         Objects.requireNonNull(backfill);
         Objects.requireNonNull(undoBackfill);
         rollbackStatements = List.copyOf(rollbackStatements);
+        if (irreversible && (!rollbackStatements.isEmpty() || undoBackfill.isPresent())) {
+            throw new IllegalArgumentException("an irreversible step has no undo: " + description);
+        }
+    }
+
+    /** A reversible step (see the record components). */
+    public Step(String description, String sql, List<String> rollbackStatements, LockLevel lock, String table,
+                boolean rewrite, boolean scan, boolean transactional, Optional<BackfillSpec> backfill,
+                Optional<BackfillSpec> undoBackfill) {
+        this(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, undoBackfill, false);
     }
 
     /** A step whose undo is statements only. */
@@ -71,7 +85,7 @@ public record Step(
     }
 
     public Step withScan(boolean scan) {
-        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, undoBackfill);
+        return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, undoBackfill, irreversible);
     }
 
     public Step withRollback(List<String> statements) {
@@ -80,5 +94,10 @@ public record Step(
 
     public Step withUndoBackfill(BackfillSpec spec) {
         return new Step(description, sql, rollbackStatements, lock, table, rewrite, scan, transactional, backfill, Optional.of(spec));
+    }
+
+    /** The same step marked irreversible: it has no undo, and rolling back its phase is refused. */
+    public Step asIrreversible() {
+        return new Step(description, sql, List.of(), lock, table, rewrite, scan, transactional, backfill, Optional.empty(), true);
     }
 }

@@ -40,8 +40,13 @@ public final class StateSchema {
         try {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(true);
+            String searchPath;
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + Ident.quote(schema));
+                try (var rs = s.executeQuery("SELECT current_setting('search_path')")) {
+                    rs.next();
+                    searchPath = rs.getString(1);
+                }
             }
             Map<String, Object> scope = Map.of(
                     Scope.Attr.ui.name(), new LoggerUIService(),
@@ -61,6 +66,12 @@ public final class StateSchema {
                     lb.update(new Contexts(), new LabelExpression());
                 }
             });
+            // Liquibase puts the state schema first on the session's search_path; raw sql steps
+            // must see the session's own path, so restore it
+            try (var ps = c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+                ps.setString(1, searchPath);
+                ps.execute();
+            }
             c.setAutoCommit(autoCommit);
         } catch (TandemException e) {
             throw e;

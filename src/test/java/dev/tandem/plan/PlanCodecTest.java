@@ -95,7 +95,7 @@ class PlanCodecTest {
 
         Map<String, Object> step = ((List<Map<String, Object>>) phases.get(0).get("steps")).get(0);
         assertEquals(List.of("description", "sql", "rollback", "rollback_statements", "lock", "table", "rewrite", "scan",
-                "transactional", "backfill", "rollback_backfill"), new ArrayList<>(step.keySet()));
+                "transactional", "backfill", "rollback_backfill", "irreversible"), new ArrayList<>(step.keySet()));
         assertEquals("ACCESS EXCLUSIVE", step.get("lock"));
         assertEquals("public.users", step.get("table"));
         assertEquals("ALTER TABLE \"public\".\"users\" DROP COLUMN \"display_name\"", step.get("rollback"));

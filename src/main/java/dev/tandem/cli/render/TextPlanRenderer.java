@@ -85,7 +85,7 @@ final class TextPlanRenderer implements PlanRenderer {
             out.append(prefixLines(s.sql().strip(), indent + SQL_INDENT)).append('\n');
             List<String> rollback = s.rollbackStatements();
             if (rollback.isEmpty()) {
-                out.append(indent).append(noRollback).append('\n');
+                out.append(indent).append(s.irreversible() ? "rollback: IRREVERSIBLE (rolling back this phase is refused once it ran)" : noRollback).append('\n');
             } else {
                 out.append(indent).append("rollback:\n");
                 for (String statement : rollback) {
