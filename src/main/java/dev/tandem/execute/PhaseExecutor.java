@@ -86,7 +86,11 @@ public final class PhaseExecutor {
                     }
                 }
                 store.markStep(c, id, phase, i, "running");
-                runner.outsideTransaction(c, step.sql());
+                try {
+                    runner.outsideTransaction(c, step.sql());
+                } catch (dev.tandem.TandemException e) {
+                    throw cleanUpFailedBuild(c, id, phase, i, step.sql(), e);
+                }
                 store.markStep(c, id, phase, i, "applied");
                 store.log(c, id, phase, i, "apply", step.sql());
             }
@@ -116,6 +120,27 @@ public final class PhaseExecutor {
             default:
                 return false;
         }
+    }
+
+    /**
+     * A CREATE INDEX CONCURRENTLY that failed (duplicate keys, a bad expression) leaves an INVALID
+     * index that writers still maintain (and, for a unique one, check): drop it and forget the step,
+     * so the failed build leaves nothing behind. Returns the error to throw, naming the index.
+     */
+    private dev.tandem.TandemException cleanUpFailedBuild(Connection c, String id, Phase phase, int index, String sql,
+                                                        dev.tandem.TandemException failure) throws SQLException {
+        Optional<String[]> target = ConcurrentIndex.target(sql);
+        if (target.isEmpty()) {
+            return failure;
+        }
+        String[] t = target.get();
+        if (ConcurrentIndex.state(c, t[0], t[1]) == ConcurrentIndex.State.INVALID) {
+            runner.outsideTransaction(c, Ddl.dropIndexConcurrently(t[0], t[1]));
+            log.accept("      dropped the INVALID index " + Ident.quote(t[1]) + " the failed build left");
+        }
+        store.removeStep(c, id, phase, index);
+        return new dev.tandem.TandemException(failure.exitCode(), "building index " + t[0] + "." + t[1] + " failed; the INVALID index"
+                + " it left was dropped, nothing of this step remains. " + failure.getMessage(), failure);
     }
 
     public void rollback(Connection c, MigrationPlan plan, Phase phase) throws SQLException {

@@ -70,6 +70,16 @@ public final class ChangelogReader {
     static {
         Map<String, IntentParser> m = new TreeMap<>();
         m.put("rename_column", IntentParser.of(List.of("table", "column", "to"), ChangelogReader::renameColumn));
+        m.put("set_not_null", ConstraintIntents.SET_NOT_NULL);
+        m.put("drop_not_null", ConstraintIntents.DROP_NOT_NULL);
+        m.put("set_default", ConstraintIntents.SET_DEFAULT);
+        m.put("drop_default", ConstraintIntents.DROP_DEFAULT);
+        m.put("add_check", ConstraintIntents.ADD_CHECK);
+        m.put("add_foreign_key", ConstraintIntents.ADD_FOREIGN_KEY);
+        m.put("add_unique", ConstraintIntents.ADD_UNIQUE);
+        m.put("drop_constraint", ConstraintIntents.DROP_CONSTRAINT);
+        m.put("create_index", ConstraintIntents.CREATE_INDEX);
+        m.put("drop_index", ConstraintIntents.DROP_INDEX);
         PARSERS = Collections.unmodifiableMap(m);
     }
 

@@ -16,8 +16,18 @@ import java.util.Optional;
  * leave it ({@link Recipe#project}); without one (offline) types and keys are placeholders.
  */
 public final class Planner {
-    private static final Map<Class<? extends Intent>, Recipe<?>> RECIPES = Map.of(
-            RenameColumn.class, new RenameColumnRecipe());
+    private static final Map<Class<? extends Intent>, Recipe<?>> RECIPES = Map.ofEntries(
+            Map.entry(RenameColumn.class, new RenameColumnRecipe()),
+            Map.entry(dev.tandem.intent.SetNotNull.class, new dev.tandem.plan.recipe.SetNotNullRecipe()),
+            Map.entry(dev.tandem.intent.DropNotNull.class, new dev.tandem.plan.recipe.DropNotNullRecipe()),
+            Map.entry(dev.tandem.intent.SetDefault.class, new dev.tandem.plan.recipe.SetDefaultRecipe()),
+            Map.entry(dev.tandem.intent.DropDefault.class, new dev.tandem.plan.recipe.DropDefaultRecipe()),
+            Map.entry(dev.tandem.intent.AddCheck.class, new dev.tandem.plan.recipe.AddCheckRecipe()),
+            Map.entry(dev.tandem.intent.AddForeignKey.class, new dev.tandem.plan.recipe.AddForeignKeyRecipe()),
+            Map.entry(dev.tandem.intent.AddUnique.class, new dev.tandem.plan.recipe.AddUniqueRecipe()),
+            Map.entry(dev.tandem.intent.DropConstraint.class, new dev.tandem.plan.recipe.DropConstraintRecipe()),
+            Map.entry(dev.tandem.intent.CreateIndex.class, new dev.tandem.plan.recipe.CreateIndexRecipe()),
+            Map.entry(dev.tandem.intent.DropIndex.class, new dev.tandem.plan.recipe.DropIndexRecipe()));
 
     private final PlanOptions options;
 
