@@ -54,7 +54,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * schema (see {@link TableRef#resolve}), compare checksums with applied migrations, order or
  * de-duplicate migrations by their numeric prefix, or read sub-folders. Names are taken verbatim
  * (no case folding); only {@code table} understands the double-quoted form for dotted names.
- * Known intent kinds: {@code rename_column}.
+ * Known intent kinds: {@code rename_column}; the constraint, default and index kinds of
+ * {@link ConstraintIntents}.
  */
 public final class ChangelogReader {
     private static final Pattern FILE_NAME = Pattern.compile("^\\d+_[A-Za-z0-9_.-]+\\.ya?ml$");

@@ -3,6 +3,7 @@ package dev.tandem.plan.mechanics;
 import dev.tandem.catalog.Index;
 import dev.tandem.plan.LockLevel;
 import dev.tandem.plan.Step;
+import dev.tandem.sql.Ddl;
 import dev.tandem.sql.Ident;
 import dev.tandem.sql.QualifiedName;
 import dev.tandem.sql.SqlTokens;
@@ -34,7 +35,7 @@ public final class ConcurrentIndexBuild {
     }
 
     public static String drop(QualifiedName table, String name) {
-        return "DROP INDEX CONCURRENTLY IF EXISTS " + Ident.quote(table.schema()) + "." + Ident.quote(name);
+        return Ddl.dropIndexConcurrently(table.schema(), name);
     }
 
     /** Step: build (two scans under SHARE UPDATE EXCLUSIVE, outside a transaction); undo: drop it concurrently. */

@@ -2,6 +2,7 @@ package dev.tandem.plan.mechanics;
 
 import dev.tandem.plan.LockLevel;
 import dev.tandem.plan.Step;
+import dev.tandem.sql.Ddl;
 import dev.tandem.sql.Ident;
 import dev.tandem.sql.QualifiedName;
 import java.util.List;
@@ -25,11 +26,11 @@ public record NotNullViaCheck(QualifiedName table, String column, String checkNa
     }
 
     public String setNotNullSql() {
-        return "ALTER TABLE " + table.sql() + " ALTER COLUMN " + Ident.quote(column) + " SET NOT NULL";
+        return Ddl.setNotNull(table, column);
     }
 
     public String dropNotNullSql() {
-        return "ALTER TABLE " + table.sql() + " ALTER COLUMN " + Ident.quote(column) + " DROP NOT NULL";
+        return Ddl.dropNotNull(table, column);
     }
 
     /** The guard that fails with the number of NULLs in the column. */

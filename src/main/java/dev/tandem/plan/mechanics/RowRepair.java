@@ -4,6 +4,7 @@ import dev.tandem.plan.BackfillSpec;
 import dev.tandem.plan.LockLevel;
 import dev.tandem.plan.Step;
 import dev.tandem.sql.Ident;
+import dev.tandem.sql.Names;
 import dev.tandem.sql.QualifiedName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,15 +28,19 @@ import java.util.function.Function;
  *       does nothing when the session sets {@code tandem.repair = 'off'} (the undo below does).</li>
  *   <li><b>backfill</b>: first the original values of the violating rows (key + repaired columns) are
  *       saved to a table in Tandem's schema ({@code CREATE TABLE … AS SELECT}, one read scan under
- *       ACCESS SHARE); then the same CASE expressions are applied in keyset batches. The undo of the
- *       batches writes the saved values back (with the table's own triggers off where the role
- *       may), so rolling the backfill back restores the data exactly; the saved table is dropped by
- *       the undo of the save, or by purge.</li>
+ *       ACCESS SHARE), with the value the repair will give them; then the same CASE expressions are
+ *       applied in keyset batches. The undo of the batches writes the saved values back into the
+ *       rows that still hold the repaired value (with the table's own triggers off where the role
+ *       may), so rolling the backfill back restores the data exactly and never overwrites a value
+ *       the application wrote since; the saved table is dropped by the undo of the save, or by
+ *       purge.</li>
  *   <li><b>contract</b>: the trigger and function are dropped (the old application is gone).</li>
  * </ul>
  * Not restored by a rollback: values the trigger repaired in rows the old application wrote during
- * the transition (they are the values {@code up} says those rows should have); values written to a
- * repaired row after the backfill are overwritten by the restore.
+ * the transition (they are the values {@code up} says those rows should have), values the
+ * application wrote to a repaired row since (kept), and rows whose {@code up} is volatile
+ * ({@code current_date}, {@code now()}) and gave another value in the batch than in the save (kept
+ * repaired).
  *
  * @param table the table repaired
  * @param key its primary-key columns (backfill batches and the restore join on them)
@@ -119,10 +124,17 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
                 Step.ddl("drop the repair function " + function, dropFunctionSql(), createFunctionSql(), LockLevel.NONE, null));
     }
 
+    /** The saved table's column holding the value the repair gives {@code column}. */
+    static String repairedColumn(String column) {
+        return Names.bounded("tandem_repaired", column);
+    }
+
     public String saveSql() {
-        List<String> cols = new ArrayList<>(key);
-        up.keySet().stream().filter(c -> !cols.contains(c)).forEach(cols::add);
-        return "CREATE TABLE " + saved.sql() + " AS SELECT " + String.join(", ", cols.stream().map(Ident::quote).toList())
+        List<String> cols = new ArrayList<>();
+        key.forEach(k -> cols.add(Ident.quote(k)));
+        up.keySet().stream().filter(c -> !key.contains(c)).forEach(c -> cols.add(Ident.quote(c)));
+        up.keySet().forEach(c -> cols.add(repaired(c, table.sql()) + " AS " + Ident.quote(repairedColumn(c))));
+        return "CREATE TABLE " + saved.sql() + " AS SELECT " + String.join(", ", cols)
                 + " FROM " + table.sql() + " WHERE " + violation.apply(table.sql());
     }
 
@@ -137,6 +149,9 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
         up.keySet().forEach(c -> sets.add(Ident.quote(c) + " = " + s + "." + Ident.quote(c)));
         List<String> join = new ArrayList<>();
         key.forEach(k -> join.add(table.sql() + "." + Ident.quote(k) + " = " + s + "." + Ident.quote(k)));
+        // only rows still holding what the repair gave them: a value the application wrote since is kept
+        up.keySet().forEach(c -> join.add(table.sql() + "." + Ident.quote(c) + " IS NOT DISTINCT FROM " + s + "."
+                + Ident.quote(repairedColumn(c))));
         String body = "\nBEGIN\n"
                 + "  PERFORM set_config('tandem.repair', 'off', true);\n"
                 + "  BEGIN\n    PERFORM set_config('session_replication_role', 'replica', true);\n"

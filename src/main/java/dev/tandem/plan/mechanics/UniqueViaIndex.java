@@ -2,7 +2,7 @@ package dev.tandem.plan.mechanics;
 
 import dev.tandem.plan.LockLevel;
 import dev.tandem.plan.Step;
-import dev.tandem.sql.Ident;
+import dev.tandem.sql.Ddl;
 import dev.tandem.sql.QualifiedName;
 import java.util.List;
 import java.util.Optional;
@@ -22,12 +22,11 @@ import java.util.Optional;
  */
 public record UniqueViaIndex(QualifiedName table, String name, String createIndexSql, String attributes) {
     public String attachSql() {
-        return "ALTER TABLE " + table.sql() + " ADD CONSTRAINT " + Ident.quote(name) + " UNIQUE USING INDEX "
-                + Ident.quote(name) + (attributes.isEmpty() ? "" : " " + attributes);
+        return Ddl.addConstraintUsingIndex(table, name, "UNIQUE", name) + (attributes.isEmpty() ? "" : " " + attributes);
     }
 
     public String dropConstraintSql() {
-        return "ALTER TABLE " + table.sql() + " DROP CONSTRAINT " + Ident.quote(name);
+        return Ddl.dropConstraint(table, name);
     }
 
     /** The two steps; the undo of the attach drops the constraint (and with it the index), then rebuilds the index. */

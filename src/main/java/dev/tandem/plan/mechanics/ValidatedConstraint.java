@@ -2,6 +2,7 @@ package dev.tandem.plan.mechanics;
 
 import dev.tandem.plan.LockLevel;
 import dev.tandem.plan.Step;
+import dev.tandem.sql.Ddl;
 import dev.tandem.sql.Ident;
 import dev.tandem.sql.QualifiedName;
 import java.util.ArrayList;
@@ -40,11 +41,11 @@ public record ValidatedConstraint(QualifiedName table, String name, String defin
     }
 
     public String validateSql() {
-        return "ALTER TABLE " + table.sql() + " VALIDATE CONSTRAINT " + Ident.quote(name);
+        return Ddl.validateConstraint(table, name);
     }
 
     public String dropSql() {
-        return "ALTER TABLE " + table.sql() + " DROP CONSTRAINT " + Ident.quote(name);
+        return Ddl.dropConstraint(table, name);
     }
 
     /** Turns the validated constraint back into a NOT VALID one, in one statement (the undo of VALIDATE). */

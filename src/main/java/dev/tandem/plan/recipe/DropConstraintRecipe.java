@@ -15,7 +15,7 @@ import dev.tandem.plan.Step;
 import dev.tandem.plan.mechanics.ConcurrentIndexBuild;
 import dev.tandem.plan.mechanics.UniqueViaIndex;
 import dev.tandem.plan.mechanics.ValidatedConstraint;
-import dev.tandem.sql.Ident;
+import dev.tandem.sql.Ddl;
 import dev.tandem.sql.QualifiedName;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ public final class DropConstraintRecipe implements Recipe<DropConstraint> {
         Optional<Table> table = look.table(t);
         Optional<Constraint> k = look.constraint(table, intent.name());
         out.touch(t + "." + intent.name());
-        String drop = "ALTER TABLE " + t.sql() + " DROP CONSTRAINT " + Ident.quote(intent.name());
+        String drop = Ddl.dropConstraint(t, intent.name());
         if (k.isEmpty()) {
             out.add(Phase.CONTRACT, Step.ddl("drop constraint " + intent.name(), drop,
                     "<re-create " + intent.name() + " from its catalog definition, read at apply>", LockLevel.ACCESS_EXCLUSIVE, t.toString()));

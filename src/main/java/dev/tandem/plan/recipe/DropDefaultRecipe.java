@@ -11,7 +11,7 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
-import dev.tandem.sql.Ident;
+import dev.tandem.sql.Ddl;
 import dev.tandem.sql.QualifiedName;
 import java.util.Optional;
 
@@ -40,10 +40,9 @@ public final class DropDefaultRecipe implements Recipe<DropDefault> {
         if (column.isPresent() && column.get().defaultExpr().isEmpty()) {
             throw look.error(t + "." + col + " has no default; nothing to drop");
         }
-        String alter = "ALTER TABLE " + t.sql() + " ALTER COLUMN " + Ident.quote(col);
         String previous = column.flatMap(Column::defaultExpr).orElse("<default of " + col + ", read at apply>");
-        out.add(Phase.CONTRACT, Step.ddl("drop the default of " + col + " (metadata only)", alter + " DROP DEFAULT",
-                alter + " SET DEFAULT " + previous, LockLevel.ACCESS_EXCLUSIVE, t.toString()));
+        out.add(Phase.CONTRACT, Step.ddl("drop the default of " + col + " (metadata only)", Ddl.dropDefault(t, col),
+                Ddl.setDefault(t, col, previous), LockLevel.ACCESS_EXCLUSIVE, t.toString()));
         out.note(Phase.SWITCH_READS, "The default of " + t + "." + col + " goes at contract: the new application must"
                 + " write the column on insert.");
         if (ctx.offline()) {

@@ -11,7 +11,7 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
-import dev.tandem.sql.Ident;
+import dev.tandem.sql.Ddl;
 import dev.tandem.sql.QualifiedName;
 import java.util.Optional;
 
@@ -37,11 +37,10 @@ public final class SetDefaultRecipe implements Recipe<SetDefault> {
         column.filter(c -> !c.identity().isEmpty() || !c.generated().isEmpty()).ifPresent(c -> {
             throw look.error(t + "." + col + " is an identity or generated column; it cannot have a default");
         });
-        String alter = "ALTER TABLE " + t.sql() + " ALTER COLUMN " + Ident.quote(col);
-        String undo = ctx.offline() ? alter + " SET DEFAULT <previous default of " + col + ", read at apply>"
-                : column.flatMap(Column::defaultExpr).map(d -> alter + " SET DEFAULT " + d).orElse(alter + " DROP DEFAULT");
+        String undo = ctx.offline() ? Ddl.setDefault(t, col, "<previous default of " + col + ", read at apply>")
+                : column.flatMap(Column::defaultExpr).map(d -> Ddl.setDefault(t, col, d)).orElse(Ddl.dropDefault(t, col));
         out.add(Phase.EXPAND, Step.ddl("set the default of " + col + " (metadata only, no rewrite)",
-                alter + " SET DEFAULT " + intent.defaultExpr(), undo, LockLevel.ACCESS_EXCLUSIVE, t.toString()));
+                Ddl.setDefault(t, col, intent.defaultExpr()), undo, LockLevel.ACCESS_EXCLUSIVE, t.toString()));
         if (ctx.offline()) {
             out.warn("offline plan: the current default of " + t + "." + col + " is not known, so the rollback shown is a placeholder; pass --url");
         }
