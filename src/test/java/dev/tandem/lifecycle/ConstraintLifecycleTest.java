@@ -332,6 +332,29 @@ class ConstraintLifecycleTest {
     }
 
     @Test
+    void allTenIntentsInOneMigration() throws SQLException {
+        Db.exec(c, "UPDATE tasks SET title = repeat('z', 130) WHERE id IN (SELECT id FROM tasks ORDER BY id DESC LIMIT 3)");
+        LifecycleDriver tandem = tandem(ConstraintLockTraceTest.CHANGES);
+        PhaseWalk.run(tandem, c, List.of("public"), new PhaseWalk.Checks() {
+            @Override
+            public void afterPhase(Phase p) throws SQLException {
+                String old = attempt("INSERT INTO tasks (id, project_id, title, status) VALUES (" + PROBE + ", " + PROJECT
+                        + ", repeat('w', 120), 'pending')");
+                assertEquals(p == Phase.CONTRACT ? "23502" : null, old, "old-app insert with a NULL due date and a long title after " + p);
+                deleteProbe();
+            }
+
+            @Override
+            public void afterPurge() throws SQLException {
+                assertNothingOfTandemLeft();
+                assertEquals(1, constraintCount("tasks_member_fkey"));
+                assertEquals(1, constraintCount("tasks_title_key"));
+                assertEquals(0, constraintCount("tasks_priority_check"));
+            }
+        });
+    }
+
+    @Test
     void dropIndex() throws SQLException {
         LifecycleDriver tandem = tandem("""
                 changes:

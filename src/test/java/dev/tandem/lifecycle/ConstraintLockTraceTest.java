@@ -42,7 +42,7 @@ class ConstraintLockTraceTest {
               - add_check: {table: tasks, name: tasks_title_length, check: "length(title) <= 100", up: {title: "left(title, 100)"}}
               - add_foreign_key: {table: tasks, name: tasks_member_fkey, columns: [project_id, assigned_to], references: {table: project_members, columns: [project_id, user_id]}, up: {assigned_to: "NULL"}}
               - add_unique: {table: tasks, name: tasks_title_key, columns: [title, id]}
-              - drop_not_null: {table: tasks, column: description}
+              - drop_not_null: {table: tasks, column: project_id}
               - set_default: {table: tasks, column: priority, default: "3"}
               - drop_default: {table: tasks, column: status}
               - drop_constraint: {table: tasks, name: tasks_priority_check}

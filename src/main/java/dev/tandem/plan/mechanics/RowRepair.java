@@ -120,7 +120,8 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
     /** Contract: trigger, then function (the undo re-creates them). */
     public List<Step> contract() {
         return List.of(
-                Step.ddl("drop the repair trigger " + trigger, dropTriggerSql(), createTriggerSql(), LockLevel.SHARE_ROW_EXCLUSIVE, table.toString()),
+                // DROP TRIGGER takes ACCESS EXCLUSIVE (CREATE TRIGGER only SHARE ROW EXCLUSIVE): brief, with lock_timeout
+                Step.ddl("drop the repair trigger " + trigger, dropTriggerSql(), createTriggerSql(), LockLevel.ACCESS_EXCLUSIVE, table.toString()),
                 Step.ddl("drop the repair function " + function, dropFunctionSql(), createFunctionSql(), LockLevel.NONE, null));
     }
 
