@@ -33,16 +33,20 @@ public record NotNullViaCheck(QualifiedName table, String column, String checkNa
         return Ddl.dropNotNull(table, column);
     }
 
-    /** The guard that fails with the number of NULLs in the column. */
-    public String precheckSql(String context) {
-        return Precheck.statement(Precheck.countWhere(table, Ident.quote(column) + " IS NULL"),
-                context + ": " + table + "." + column + " has %s row(s) with NULL",
-                "give the intent an 'up' expression to fill them, or update those rows first");
+    private String nullsQuery() {
+        return Precheck.countWhere(table, Ident.quote(column) + " IS NULL");
     }
 
+    private String nullsMessage(String context) {
+        return context + ": " + table + "." + column + " has %s row(s) with NULL";
+    }
+
+    private static final String HINT = "give the intent an 'up' expression to fill them, or update those rows first";
+
+    /** The guard that fails with the number of NULLs in the column (read-only, before any DDL). */
     public Step precheck(String context) {
-        return new Step("count NULLs in " + column + " (fails with the count before any DDL)", precheckSql(context), List.of(),
-                LockLevel.ACCESS_SHARE, table.toString(), false, true, true, java.util.Optional.empty());
+        return Precheck.step("count NULLs in " + column + " (fails with the count before any DDL)", table, nullsQuery(),
+                nullsMessage(context), HINT);
     }
 
     /** The four steps that make the column NOT NULL, each with its exact undo. */
@@ -61,6 +65,7 @@ public record NotNullViaCheck(QualifiedName table, String column, String checkNa
     /** Statements that restore NOT NULL after a DROP NOT NULL: count NULLs (fails clearly), check, validate, set, drop check. */
     public List<String> restoreStatements(String context) {
         ValidatedConstraint c = check();
-        return List.of(precheckSql(context), c.addNotValidSql(), c.validateSql(), setNotNullSql(), c.dropSql());
+        return List.of(Precheck.statement(nullsQuery(), nullsMessage(context), "delete or fill those rows, then roll back again"),
+                c.addNotValidSql(), c.validateSql(), setNotNullSql(), c.dropSql());
     }
 }
