@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>A transactional step and its journal row commit together.</li>
  *   <li>A CONCURRENTLY step is journalled as {@code running} first; on resume a valid index means
- *       it finished, an INVALID leftover is dropped and the build runs again.</li>
+ *       it finished, an INVALID leftover is dropped and the build runs again. A build that fails
+ *       with a deadlock is retried (leftover dropped); one that fails otherwise (duplicates, an
+ *       expression error) has its INVALID leftover dropped and its journal entry removed, so it
+ *       leaves nothing behind.</li>
  *   <li>A backfill step is {@code running} until its batches (each checkpointed) are done.</li>
  *   <li>A rollback runs the step's undo statements in order, recording progress after each, so a
  *       rollback interrupted between two of them continues with the next; an undo backfill (if the
@@ -34,6 +37,9 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class PhaseExecutor {
+    /** Attempts of a CREATE INDEX CONCURRENTLY that fails with a deadlock (its INVALID leftover dropped in between). */
+    private static final int CONCURRENT_ATTEMPTS = 3;
+
     private final StateStore store;
     private final StatementRunner runner;
     private final Backfiller backfiller;
@@ -89,7 +95,20 @@ public final class PhaseExecutor {
                     }
                 }
                 store.markStep(c, id, phase, i, "running");
-                runner.outsideTransaction(c, step.sql());
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        runner.outsideTransaction(c, step.sql());
+                        break;
+                    } catch (dev.tandem.TandemException e) {
+                        boolean transientFailure = e.getCause() instanceof SQLException se && SqlStates.isLockTimeout(se);
+                        if (transientFailure && attempt < CONCURRENT_ATTEMPTS && ConcurrentIndex.target(step.sql()).isPresent()) {
+                            log.accept("      the build hit a deadlock (attempt " + attempt + "/" + CONCURRENT_ATTEMPTS + "); retrying");
+                            recoverConcurrent(c, step.sql()); // drops the INVALID leftover
+                            continue;
+                        }
+                        throw cleanUpFailedBuild(c, id, phase, i, step.sql(), e);
+                    }
+                }
                 store.markStep(c, id, phase, i, "applied");
                 store.log(c, id, phase, i, "apply", step.sql());
             }
@@ -136,6 +155,27 @@ public final class PhaseExecutor {
                         + " refusing to roll back " + phase + " — nothing was changed");
             }
         }
+    }
+
+    /**
+     * A CREATE INDEX CONCURRENTLY that failed (duplicate keys, a bad expression) leaves an INVALID
+     * index that writers still maintain (and, for a unique one, check): drop it and forget the step,
+     * so the failed build leaves nothing behind. Returns the error to throw, naming the index.
+     */
+    private dev.tandem.TandemException cleanUpFailedBuild(Connection c, String id, Phase phase, int index, String sql,
+                                                        dev.tandem.TandemException failure) throws SQLException {
+        Optional<String[]> target = ConcurrentIndex.target(sql);
+        if (target.isEmpty()) {
+            return failure;
+        }
+        String[] t = target.get();
+        if (ConcurrentIndex.state(c, t[0], t[1]) == ConcurrentIndex.State.INVALID) {
+            runner.outsideTransaction(c, Ddl.dropIndexConcurrently(t[0], t[1]));
+            log.accept("      dropped the INVALID index " + Ident.quote(t[1]) + " the failed build left");
+        }
+        store.removeStep(c, id, phase, index);
+        return new dev.tandem.TandemException(failure.exitCode(), "building index " + t[0] + "." + t[1] + " failed; the INVALID index"
+                + " it left was dropped, nothing of this step remains. " + failure.getMessage(), failure);
     }
 
     public void rollback(Connection c, MigrationPlan plan, Phase phase) throws SQLException {

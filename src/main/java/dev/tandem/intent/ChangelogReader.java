@@ -54,7 +54,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * schema (see {@link TableRef#resolve}), compare checksums with applied migrations, order or
  * de-duplicate migrations by their numeric prefix, or read sub-folders. Names are taken verbatim
  * (no case folding); only {@code table} understands the double-quoted form for dotted names.
- * Known intent kinds: {@code rename_column}.
+ * Known intent kinds: {@code rename_column}; the constraint, default and index kinds of
+ * {@link ConstraintIntents}.
  */
 public final class ChangelogReader {
     private static final Pattern FILE_NAME = Pattern.compile("^\\d+_[A-Za-z0-9_.-]+\\.ya?ml$");
@@ -74,6 +75,16 @@ public final class ChangelogReader {
         m.put("drop_table", IntentParser.of(TableIntentParsers.DROP_TABLE_FIELDS, TableIntentParsers::dropTable));
         m.put("rename_table", IntentParser.of(TableIntentParsers.RENAME_TABLE_FIELDS, TableIntentParsers::renameTable));
         m.put("sql", IntentParser.of(TableIntentParsers.SQL_FIELDS, TableIntentParsers::sql));
+        m.put("set_not_null", ConstraintIntents.SET_NOT_NULL);
+        m.put("drop_not_null", ConstraintIntents.DROP_NOT_NULL);
+        m.put("set_default", ConstraintIntents.SET_DEFAULT);
+        m.put("drop_default", ConstraintIntents.DROP_DEFAULT);
+        m.put("add_check", ConstraintIntents.ADD_CHECK);
+        m.put("add_foreign_key", ConstraintIntents.ADD_FOREIGN_KEY);
+        m.put("add_unique", ConstraintIntents.ADD_UNIQUE);
+        m.put("drop_constraint", ConstraintIntents.DROP_CONSTRAINT);
+        m.put("create_index", ConstraintIntents.CREATE_INDEX);
+        m.put("drop_index", ConstraintIntents.DROP_INDEX);
         PARSERS = Collections.unmodifiableMap(m);
     }
 

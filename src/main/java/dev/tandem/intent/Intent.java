@@ -6,7 +6,8 @@ package dev.tandem.intent;
  * their entry in the changelog so later errors (unknown column, conflicts) can point back at it.
  */
 public sealed interface Intent permits RenameColumn,
-        CreateTable, DropTable, RenameTable, RawSql {
+        CreateTable, DropTable, RenameTable, RawSql,
+        SetNotNull, DropNotNull, SetDefault, DropDefault, AddCheck, AddForeignKey, AddUnique, DropConstraint, CreateIndex, DropIndex {
     /** The YAML key of this intent kind, e.g. {@code rename_column}. */
     String kind();
 

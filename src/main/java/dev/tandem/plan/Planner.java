@@ -29,7 +29,17 @@ public final class Planner {
             Map.entry(CreateTable.class, new CreateTableRecipe()),
             Map.entry(DropTable.class, new DropTableRecipe()),
             Map.entry(RenameTable.class, new RenameTableRecipe()),
-            Map.entry(RawSql.class, new RawSqlRecipe()));
+            Map.entry(RawSql.class, new RawSqlRecipe()),
+            Map.entry(dev.tandem.intent.SetNotNull.class, new dev.tandem.plan.recipe.SetNotNullRecipe()),
+            Map.entry(dev.tandem.intent.DropNotNull.class, new dev.tandem.plan.recipe.DropNotNullRecipe()),
+            Map.entry(dev.tandem.intent.SetDefault.class, new dev.tandem.plan.recipe.SetDefaultRecipe()),
+            Map.entry(dev.tandem.intent.DropDefault.class, new dev.tandem.plan.recipe.DropDefaultRecipe()),
+            Map.entry(dev.tandem.intent.AddCheck.class, new dev.tandem.plan.recipe.AddCheckRecipe()),
+            Map.entry(dev.tandem.intent.AddForeignKey.class, new dev.tandem.plan.recipe.AddForeignKeyRecipe()),
+            Map.entry(dev.tandem.intent.AddUnique.class, new dev.tandem.plan.recipe.AddUniqueRecipe()),
+            Map.entry(dev.tandem.intent.DropConstraint.class, new dev.tandem.plan.recipe.DropConstraintRecipe()),
+            Map.entry(dev.tandem.intent.CreateIndex.class, new dev.tandem.plan.recipe.CreateIndexRecipe()),
+            Map.entry(dev.tandem.intent.DropIndex.class, new dev.tandem.plan.recipe.DropIndexRecipe()));
 
     private final PlanOptions options;
 

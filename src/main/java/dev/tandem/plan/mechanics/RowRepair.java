@@ -1,0 +1,187 @@
+package dev.tandem.plan.mechanics;
+
+import dev.tandem.plan.BackfillSpec;
+import dev.tandem.plan.LockLevel;
+import dev.tandem.plan.Step;
+import dev.tandem.sql.Ident;
+import dev.tandem.sql.Names;
+import dev.tandem.sql.QualifiedName;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Repairs rows that would violate a constraint about to be enforced, by applying the author's
+ * {@code up} expressions to them — the rows that exist (a batched backfill) and the rows the old
+ * application writes during the transition (a repair trigger) — so that VALIDATE then succeeds.
+ * Used by {@code set_not_null}, {@code add_check} and {@code add_foreign_key}.
+ * <ul>
+ *   <li><b>dual-write</b>: a {@code BEFORE INSERT OR UPDATE [OF columns]} row trigger whose function
+ *       evaluates, over the row being written, {@code CASE WHEN <violation> THEN <up> ELSE <column> END}
+ *       for each repaired column, and assigns the results to {@code NEW} (no recursion). The row's
+ *       columns are visible to the author's expressions by name ({@code FROM (SELECT NEW.*) AS row}),
+ *       so {@code up} and the check are written as plain SQL over the table's columns. The function
+ *       does nothing when the session sets {@code tandem.repair = 'off'} (the undo below does).</li>
+ *   <li><b>backfill</b>: first the original values of the violating rows (key + repaired columns) are
+ *       saved to a table in Tandem's schema ({@code CREATE TABLE … AS SELECT}, one read scan under
+ *       ACCESS SHARE), with the value the repair will give them; then the same CASE expressions are
+ *       applied in keyset batches. The undo of the batches writes the saved values back into the
+ *       rows that still hold the repaired value (with the table's own triggers off where the role
+ *       may), so rolling the backfill back restores the data exactly and never overwrites a value
+ *       the application wrote since; the saved table is dropped by the undo of the save, or by
+ *       purge.</li>
+ *   <li><b>contract</b>: the trigger and function are dropped (the old application is gone).</li>
+ * </ul>
+ * Not restored by a rollback: values the trigger repaired in rows the old application wrote during
+ * the transition (they are the values {@code up} says those rows should have), values the
+ * application wrote to a repaired row since (kept), and rows whose {@code up} is volatile
+ * ({@code current_date}, {@code now()}) and gave another value in the batch than in the save (kept
+ * repaired).
+ *
+ * @param table the table repaired
+ * @param key its primary-key columns (backfill batches and the restore join on them)
+ * @param function the trigger function (in Tandem's schema)
+ * @param trigger the trigger name
+ * @param saved the table holding the original values (in Tandem's schema)
+ * @param violation the violation predicate, given the SQL qualifier of the row ({@code "public"."tasks"}
+ *                  in the backfill, the row alias in the trigger); may ignore it when it needs no
+ *                  qualification
+ * @param up repaired column → expression over the row (the author's SQL)
+ * @param watched columns whose change can create a violation ({@code UPDATE OF}); empty = every UPDATE
+ */
+public record RowRepair(QualifiedName table, List<String> key, QualifiedName function, String trigger, QualifiedName saved,
+                        Function<String, String> violation, Map<String, String> up, List<String> watched) {
+    private static final String ROW = "tandem_row";
+
+    public RowRepair {
+        Objects.requireNonNull(table);
+        key = List.copyOf(key);
+        Objects.requireNonNull(function);
+        Objects.requireNonNull(trigger);
+        Objects.requireNonNull(saved);
+        Objects.requireNonNull(violation);
+        up = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(up));
+        watched = List.copyOf(watched);
+        if (up.isEmpty()) {
+            throw new IllegalArgumentException("a repair needs at least one column");
+        }
+    }
+
+    private String repaired(String column, String qualifier) {
+        return "CASE WHEN " + violation.apply(qualifier) + " THEN (" + up.get(column) + ") ELSE " + Ident.quote(column) + " END";
+    }
+
+    public String createFunctionSql() {
+        List<String> values = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
+        for (String column : up.keySet()) {
+            values.add(repaired(column, Ident.quote(ROW)));
+            targets.add("NEW." + Ident.quote(column));
+        }
+        String body = "\n#variable_conflict use_column\n"
+                + "BEGIN\n"
+                + "  IF current_setting('tandem.repair', true) IS DISTINCT FROM 'off' THEN\n"
+                + "    SELECT " + String.join(",\n           ", values) + "\n"
+                + "      INTO " + String.join(", ", targets) + "\n"
+                + "      FROM (SELECT NEW.*) AS " + Ident.quote(ROW) + ";\n"
+                + "  END IF;\n"
+                + "  RETURN NEW;\n"
+                + "END\n";
+        String tag = SyncTrigger.dollarTag(body);
+        return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + body + tag;
+    }
+
+    public String createTriggerSql() {
+        String of = watched.isEmpty() ? "" : " OF " + String.join(", ", watched.stream().map(Ident::quote).toList());
+        return "CREATE TRIGGER " + Ident.quote(trigger) + " BEFORE INSERT OR UPDATE" + of + " ON " + table.sql()
+                + " FOR EACH ROW EXECUTE FUNCTION " + function.sql() + "()";
+    }
+
+    public String dropTriggerSql() {
+        return "DROP TRIGGER " + Ident.quote(trigger) + " ON " + table.sql();
+    }
+
+    public String dropFunctionSql() {
+        return "DROP FUNCTION " + function.sql() + "()";
+    }
+
+    /** Dual-write: the function, then the trigger. */
+    public List<Step> dualWrite() {
+        return List.of(
+                Step.ddl("create the repair function " + function, createFunctionSql(), dropFunctionSql(), LockLevel.NONE, null),
+                Step.ddl("create the repair trigger " + trigger + " (applies up to violating rows the old application writes)",
+                        createTriggerSql(), dropTriggerSql(), LockLevel.SHARE_ROW_EXCLUSIVE, table.toString()));
+    }
+
+    /** Contract: trigger, then function (the undo re-creates them). */
+    public List<Step> contract() {
+        return List.of(
+                // DROP TRIGGER takes ACCESS EXCLUSIVE (CREATE TRIGGER only SHARE ROW EXCLUSIVE): brief, with lock_timeout
+                Step.ddl("drop the repair trigger " + trigger, dropTriggerSql(), createTriggerSql(), LockLevel.ACCESS_EXCLUSIVE, table.toString()),
+                Step.ddl("drop the repair function " + function, dropFunctionSql(), createFunctionSql(), LockLevel.NONE, null));
+    }
+
+    /** The saved table's column holding the value the repair gives {@code column}. */
+    static String repairedColumn(String column) {
+        return Names.bounded("tandem_repaired", column);
+    }
+
+    public String saveSql() {
+        List<String> cols = new ArrayList<>();
+        key.forEach(k -> cols.add(Ident.quote(k)));
+        up.keySet().stream().filter(c -> !key.contains(c)).forEach(c -> cols.add(Ident.quote(c)));
+        up.keySet().forEach(c -> cols.add(repaired(c, table.sql()) + " AS " + Ident.quote(repairedColumn(c))));
+        return "CREATE TABLE " + saved.sql() + " AS SELECT " + String.join(", ", cols)
+                + " FROM " + table.sql() + " WHERE " + violation.apply(table.sql());
+    }
+
+    public String dropSavedSql() {
+        return "DROP TABLE IF EXISTS " + saved.sql();
+    }
+
+    /** Writes the saved originals back, without firing the repair trigger (nor, where the role may, user triggers). */
+    public String restoreSql() {
+        String s = Ident.quote("saved");
+        List<String> sets = new ArrayList<>();
+        up.keySet().forEach(c -> sets.add(Ident.quote(c) + " = " + s + "." + Ident.quote(c)));
+        List<String> join = new ArrayList<>();
+        key.forEach(k -> join.add(table.sql() + "." + Ident.quote(k) + " = " + s + "." + Ident.quote(k)));
+        // only rows still holding what the repair gave them: a value the application wrote since is kept
+        up.keySet().forEach(c -> join.add(table.sql() + "." + Ident.quote(c) + " IS NOT DISTINCT FROM " + s + "."
+                + Ident.quote(repairedColumn(c))));
+        String body = "\nBEGIN\n"
+                + "  PERFORM set_config('tandem.repair', 'off', true);\n"
+                + "  BEGIN\n    PERFORM set_config('session_replication_role', 'replica', true);\n"
+                + "  EXCEPTION WHEN insufficient_privilege THEN NULL; -- the table's own triggers fire then\n  END;\n"
+                + "  IF to_regclass(" + Ident.literal(saved.sql()) + ") IS NOT NULL THEN\n"
+                + "    UPDATE " + table.sql() + " SET " + String.join(", ", sets) + " FROM " + saved.sql() + " AS " + s
+                + " WHERE " + String.join(" AND ", join) + ";\n"
+                + "  END IF;\n"
+                + "END\n";
+        String tag = SyncTrigger.dollarTag(body);
+        return "DO " + tag + body + tag;
+    }
+
+    /** Backfill: save the originals of the violating rows, then repair in batches (undo: write the originals back). */
+    public List<Step> backfill() {
+        List<BackfillSpec.Assignment> assignments = new ArrayList<>();
+        up.keySet().forEach(c -> assignments.add(new BackfillSpec.Assignment(c, repaired(c, table.sql()))));
+        String setList = String.join(", ", up.keySet().stream().map(c -> Ident.quote(c) + " = " + repaired(c, table.sql())).toList());
+        return List.of(
+                new Step("save the original values of the rows to repair into " + saved + " (read scan, blocks no writes)",
+                        saveSql(), List.of(dropSavedSql()), LockLevel.ACCESS_SHARE, table.toString(), false, true, true, Optional.empty()),
+                new Step("repair the violating rows of " + table + " in batches (" + String.join(", ", up.keySet()) + " := up)",
+                        "UPDATE " + table.sql() + " SET " + setList + " WHERE " + violation.apply(table.sql()),
+                        List.of(restoreSql()), LockLevel.ROW_EXCLUSIVE, table.toString(), false, true, true,
+                        Optional.of(new BackfillSpec(table, key, assignments))));
+    }
+
+    /** Purge: the saved originals are no longer needed. */
+    public Step purge() {
+        return Step.ddl("drop the saved originals " + saved, dropSavedSql(), null, LockLevel.NONE, null);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.tandem.plan.recipe;
+
+import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.catalog.Constraint;
+import dev.tandem.catalog.Index;
+import dev.tandem.catalog.Table;
+import dev.tandem.intent.AddUnique;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.PlanBuilder;
+import dev.tandem.plan.PlanOptions;
+import dev.tandem.plan.Recipe;
+import dev.tandem.plan.RecipeContext;
+import dev.tandem.plan.mechanics.ConcurrentIndexBuild;
+import dev.tandem.plan.mechanics.Precheck;
+import dev.tandem.plan.mechanics.UniqueViaIndex;
+import dev.tandem.sql.Ident;
+import dev.tandem.sql.QualifiedName;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code add_unique}: at switch-reads (a valid unique index enforces uniqueness for every writer,
+ * so it is built when the constraint is meant to hold): count duplicate keys (fails with the count
+ * and the constraint's name before any DDL), then {@link UniqueViaIndex}: the unique index
+ * CONCURRENTLY (writes continue), then ADD CONSTRAINT … USING INDEX (brief ACCESS EXCLUSIVE). A
+ * duplicate written between the count and the build makes the build fail; the executor then drops
+ * the INVALID index it left, so nothing stays behind.
+ * <p>Refused: unknown table or columns, a name already taken by a constraint on the table or by a
+ * relation (index, table) in the schema.
+ */
+public final class AddUniqueRecipe implements Recipe<AddUnique> {
+    private static final String KIND = "add_unique";
+
+    @Override
+    public void plan(AddUnique intent, RecipeContext ctx, PlanBuilder out) {
+        Lookups look = new Lookups(ctx, intent.position(), KIND);
+        QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
+        Optional<Table> table = look.table(t);
+        look.columns(table, intent.columns());
+        look.nameFree(table, intent.name(), true);
+        intent.columns().forEach(c -> out.touch(t + "." + c));
+        out.add(Phase.SWITCH_READS, Precheck.step("count duplicate keys for " + intent.name() + " (fails with the count before any DDL)", t,
+                Precheck.countDuplicates(t, intent.columns()),
+                KIND + ": %s key value(s) occur more than once in " + t + " (" + String.join(", ", intent.columns())
+                        + "); unique constraint " + intent.name() + " cannot be added",
+                "remove or change the duplicate rows first"));
+        UniqueViaIndex unique = new UniqueViaIndex(t, intent.name(),
+                ConcurrentIndexBuild.create(t, intent.name(), true, "btree (" + String.join(", ", quoted(intent.columns())) + ")"), "");
+        unique.steps().forEach(s -> out.add(Phase.SWITCH_READS, s));
+        out.note(Phase.SWITCH_READS, "Unique constraint " + intent.name() + " on " + t + " is enforced.");
+        if (ctx.offline()) {
+            out.warn("offline plan: whether " + t + " and its columns exist and the name " + intent.name() + " is free is not known; pass --url");
+        }
+    }
+
+    static List<String> quoted(List<String> names) {
+        return names.stream().map(Ident::quote).toList();
+    }
+
+    @Override
+    public CatalogSnapshot project(AddUnique intent, CatalogSnapshot before, PlanOptions options) {
+        QualifiedName t = intent.table().resolve(options.defaultSchema());
+        String cols = String.join(", ", quoted(intent.columns()));
+        Constraint k = new Constraint(intent.name(), "u", "UNIQUE (" + cols + ")", true, intent.columns(), "", List.of());
+        Index i = new Index(intent.name(), "CREATE UNIQUE INDEX " + Ident.quote(intent.name()) + " ON " + t.sql() + " USING btree (" + cols + ")",
+                "btree", true, false, true, intent.columns(), Collections.nCopies(intent.columns().size(), ""), List.of(),
+                Optional.empty(), Optional.of(intent.name()));
+        return Projections.constraints(before, t, l -> Projections.plus(l, k), l -> Projections.plus(l, i));
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tandem.plan.recipe;
+
+import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.catalog.Index;
+import dev.tandem.catalog.Table;
+import dev.tandem.intent.DropIndex;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.PlanBuilder;
+import dev.tandem.plan.PlanOptions;
+import dev.tandem.plan.Recipe;
+import dev.tandem.plan.RecipeContext;
+import dev.tandem.plan.mechanics.ConcurrentIndexBuild;
+import dev.tandem.sql.QualifiedName;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code drop_index}: {@code DROP INDEX CONCURRENTLY} at <b>contract</b> (the old application's
+ * queries may still need it until then), outside a transaction, SHARE UPDATE EXCLUSIVE. The undo
+ * builds it again CONCURRENTLY from its catalog definition. Offline the definition is unknown: the
+ * undo is a placeholder and the plan warns.
+ * <p>The index's schema is the one in {@code name}, else {@code table}'s, else the default schema.
+ * Refused: unknown index, an index on another table than {@code table}, an index that backs a
+ * primary-key, unique or exclusion constraint (use {@code drop_constraint}).
+ */
+public final class DropIndexRecipe implements Recipe<DropIndex> {
+    private static final String KIND = "drop_index";
+
+    static String schemaOf(DropIndex intent, String defaultSchema) {
+        return intent.index().schema().orElse(intent.table().flatMap(t -> t.schema()).orElse(defaultSchema));
+    }
+
+    @Override
+    public void plan(DropIndex intent, RecipeContext ctx, PlanBuilder out) {
+        Lookups look = new Lookups(ctx, intent.position(), KIND);
+        String schema = schemaOf(intent, ctx.options().defaultSchema());
+        String name = intent.index().name();
+        Optional<QualifiedName> named = intent.table().map(t -> t.resolve(ctx.options().defaultSchema()));
+        named.ifPresent(look::table);
+        out.touch(schema + "." + name);
+        Optional<Map.Entry<Table, Index>> found = look.index(schema, name);
+        if (found.isEmpty()) {
+            QualifiedName t = named.orElse(new QualifiedName(schema, "<table of " + name + ">"));
+            out.add(Phase.CONTRACT, ConcurrentIndexBuild.dropStep("drop index " + name + " CONCURRENTLY", t, name,
+                    "<CREATE INDEX CONCURRENTLY " + name + " from its catalog definition, read at apply>"));
+            out.warn("offline plan: the definition of index " + schema + "." + name + " is not known, so its rollback is a placeholder; pass --url");
+            return;
+        }
+        Table tb = found.get().getKey();
+        Index index = found.get().getValue();
+        named.filter(n -> !n.equals(tb.name())).ifPresent(n -> {
+            throw look.error("index " + schema + "." + name + " is on table " + tb.name() + ", not " + n);
+        });
+        if (index.primary() || index.constraint().isPresent()) {
+            throw look.error("index " + schema + "." + name + " backs constraint " + index.constraint().orElse("(primary key)")
+                    + " on " + tb.name() + "; use drop_constraint");
+        }
+        if (!index.valid()) {
+            out.warn("index " + schema + "." + name + " is INVALID; its rollback builds it again as a valid index");
+        }
+        out.add(Phase.CONTRACT, ConcurrentIndexBuild.dropStep("drop index " + name + " CONCURRENTLY (writes continue)", tb.name(), name,
+                ConcurrentIndexBuild.fromCatalog(index, tb.name(), name)));
+        out.note(Phase.SWITCH_READS, "Index " + schema + "." + name + " is dropped at contract; the new application must not need it.");
+    }
+
+    @Override
+    public CatalogSnapshot project(DropIndex intent, CatalogSnapshot before, PlanOptions options) {
+        String schema = schemaOf(intent, options.defaultSchema());
+        for (Table tb : before.allTables()) {
+            if (tb.name().schema().equals(schema) && tb.indexes().stream().anyMatch(i -> i.name().equals(intent.index().name()))) {
+                return Projections.constraints(before, tb.name(), l -> l,
+                        l -> l.stream().filter(i -> !i.name().equals(intent.index().name())).toList());
+            }
+        }
+        return before;
+    }
+}
