@@ -70,6 +70,10 @@ public final class ChangelogReader {
     static {
         Map<String, IntentParser> m = new TreeMap<>();
         m.put("rename_column", IntentParser.of(List.of("table", "column", "to"), ChangelogReader::renameColumn));
+        m.put("add_column", IntentParser.of(ColumnIntentParsers.ADD_COLUMN, ColumnIntentParsers::addColumn));
+        m.put("drop_column", IntentParser.of(ColumnIntentParsers.DROP_COLUMN, ColumnIntentParsers::dropColumn));
+        m.put("split_column", IntentParser.of(ColumnIntentParsers.SPLIT_COLUMN, ColumnIntentParsers::splitColumn));
+        m.put("merge_columns", IntentParser.of(ColumnIntentParsers.MERGE_COLUMNS, ColumnIntentParsers::mergeColumns));
         PARSERS = Collections.unmodifiableMap(m);
     }
 

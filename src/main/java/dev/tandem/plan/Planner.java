@@ -17,7 +17,11 @@ import java.util.Optional;
  */
 public final class Planner {
     private static final Map<Class<? extends Intent>, Recipe<?>> RECIPES = Map.of(
-            RenameColumn.class, new RenameColumnRecipe());
+            RenameColumn.class, new RenameColumnRecipe(),
+            dev.tandem.intent.AddColumn.class, new dev.tandem.plan.recipe.AddColumnRecipe(),
+            dev.tandem.intent.DropColumn.class, new dev.tandem.plan.recipe.DropColumnRecipe(),
+            dev.tandem.intent.SplitColumn.class, new dev.tandem.plan.recipe.SplitColumnRecipe(),
+            dev.tandem.intent.MergeColumns.class, new dev.tandem.plan.recipe.MergeColumnsRecipe());
 
     private final PlanOptions options;
 
