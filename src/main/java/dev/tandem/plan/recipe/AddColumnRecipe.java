@@ -120,7 +120,7 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
 
         // backfill
         if (fills) {
-            String expr = up.map(u -> "(" + u + ")").orElse("coalesce(" + Ident.quote(name) + ", " + c.defaultExpr().get() + ")");
+            String expr = up.map(u -> "(" + u + ")").orElseGet(() -> "coalesce(" + Ident.quote(name) + ", " + c.defaultExpr().get() + ")");
             out.add(Phase.BACKFILL, new Step("fill " + name + " of existing rows in batches" + (up.isPresent() ? " from up" : " with the default"),
                     "UPDATE " + t.sql() + " SET " + Ident.quote(name) + " = " + expr + " WHERE " + Ident.quote(name) + " IS DISTINCT FROM " + expr,
                     List.of(), LockLevel.ROW_EXCLUSIVE, tableName, false, true, true,
