@@ -81,7 +81,7 @@ class DropColumnLifecycleTest {
     }
 
     @Test
-    @DisplayName("rolling back contract fills rows the new application wrote since contract from down")
+    @DisplayName("rows the new application writes after contract get down too, so rolling contract back shows them to old readers")
     void contractRollbackRefills() throws SQLException {
         TestDatabase db = TestDatabase.create("drop_refill");
         try (Connection c = db.connect()) {
@@ -93,9 +93,9 @@ class DropColumnLifecycleTest {
             tandem.advance(Phase.CONTRACT);
             UUID n = Rows.insert(c, "INSERT INTO users (email, full_name) VALUES ('late@t.invalid', 'Late') RETURNING id");
             tandem.rollbackOne();
-            assertEquals("!late", Rows.get(c, "users", n, "password_hash"), "filled by the undo backfill");
+            assertEquals("!late", Rows.get(c, "users", n, "password_hash"), "filled by the trigger, which followed the retired column");
             assertEquals(0L, Db.count(c, "SELECT count(*) FROM users WHERE password_hash IS NULL"));
-            assertTrue(Rows.notNull(c, "users", "password_hash") == false, "NOT NULL comes back only with expand's rollback");
+            assertFalse(Rows.notNull(c, "users", "password_hash"), "NOT NULL comes back only with the rollback of expand");
         }
     }
 

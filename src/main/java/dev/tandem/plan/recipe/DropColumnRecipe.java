@@ -6,7 +6,6 @@ import dev.tandem.catalog.Constraint;
 import dev.tandem.catalog.Index;
 import dev.tandem.catalog.Table;
 import dev.tandem.intent.DropColumn;
-import dev.tandem.plan.BackfillSpec;
 import dev.tandem.plan.LockLevel;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PlanBuilder;
@@ -14,13 +13,13 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
+import dev.tandem.plan.mechanics.Atomic;
 import dev.tandem.plan.mechanics.NotNullProof;
 import dev.tandem.plan.mechanics.ObjectNames;
 import dev.tandem.plan.mechanics.RowExpression;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
 import dev.tandem.sql.Ddl;
-import dev.tandem.sql.Ident;
 import dev.tandem.sql.Names;
 import dev.tandem.sql.QualifiedName;
 import dev.tandem.sql.SqlTokens;
@@ -40,11 +39,12 @@ import java.util.Optional;
  *   <li>dual-write (with {@code down}) — a one-way trigger fills the column with {@code down(NEW)}
  *       on new-application inserts that leave it NULL and on updates of the columns {@code down}
  *       reads that leave it alone, so old-application readers see values;</li>
- *   <li>contract — the trigger goes and the column is renamed out of sight
- *       ({@code tandem_retired_<id>_<column>}). Rollback renames it back, puts the trigger back and
- *       fills rows written since contract (the column is NULL there) from {@code down} in batches;</li>
- *   <li>purge — {@code DROP COLUMN}, which also drops every index and constraint that includes the
- *       column, multi-column ones included (the plan lists them).</li>
+ *   <li>contract — the column is renamed out of sight ({@code tandem_retired_<id>_<column>}); with
+ *       {@code down}, the fill function is re-pointed at the retired name in the same transaction,
+ *       so rows written after contract still get {@code down(NEW)} and the rollback (rename back)
+ *       is exact without guessing which rows were written since;</li>
+ *   <li>purge — the trigger and function, then {@code DROP COLUMN}, which also drops every index
+ *       and constraint that includes the column, multi-column ones included (the plan lists them).</li>
  * </ul>
  * Refused (exit 2): unknown table or column, primary-key columns, columns that foreign keys of other
  * tables reference, identity and generated columns. Views that read the column follow the rename
@@ -90,11 +90,9 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
         // dual-write
         SyncTrigger sync = null;
         if (down.isPresent()) {
-            List<String> sources = new ArrayList<>(RowExpression.columnsOf(down.get(), table));
-            sources.remove(col);
             sync = new SyncTrigger(t, new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), col)),
                     Names.bounded("tandem_sync", id, col),
-                    new SyncTrigger.Mapping(List.of(col), sources, Map.of(), Map.of(col, RowExpression.overNew(down.get()))));
+                    new SyncTrigger.Mapping(List.of(col), sources(down.get(), table, col), Map.of(), Map.of(col, RowExpression.overNew(down.get()))));
             out.add(Phase.DUAL_WRITE, Step.ddl("create the fill function " + sync.function() + " (" + col + " := down(NEW) for new-app writes)",
                     sync.createFunction(Authority.NEW), sync.dropFunction(), LockLevel.NONE, null));
             out.add(Phase.DUAL_WRITE, Step.ddl("create the fill trigger " + sync.triggerName(), sync.createTrigger(), sync.dropTrigger(),
@@ -103,18 +101,25 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
 
         // contract
         if (sync != null) {
-            String refill = "coalesce(" + Ident.quote(col) + ", (" + down.get() + "))";
-            out.add(Phase.CONTRACT, Step.ddl("drop the fill trigger", sync.dropTrigger(), sync.createTrigger(),
-                    LockLevel.SHARE_ROW_EXCLUSIVE, tableName)
-                    // undo: trigger back, then fill the rows the new application wrote since contract
-                    .withUndoBackfill(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(col, refill)))));
-            out.add(Phase.CONTRACT, Step.ddl("drop the fill function", sync.dropFunction(), sync.createFunction(Authority.NEW),
-                    LockLevel.NONE, null));
+            // The fill trigger stays until purge, re-pointed at the retired column in the same transaction as the
+            // rename: rows the new application writes after contract still get down(NEW), so rolling contract back
+            // is a rename and nothing else (no guess at which NULLs were written since).
+            SyncTrigger retiredSync = new SyncTrigger(t, sync.function(), sync.triggerName(), new SyncTrigger.Mapping(
+                    List.of(retired), sources(down.get(), table, col), Map.of(), Map.of(retired, RowExpression.overNew(down.get()))));
+            out.add(Phase.CONTRACT, Step.ddl("retire " + col + " out of sight as " + retired + " (the fill trigger follows it until purge)",
+                    Atomic.of(List.of(Ddl.renameColumn(t, col, retired), retiredSync.createFunction(Authority.NEW))),
+                    Atomic.of(List.of(Ddl.renameColumn(t, retired, col), sync.createFunction(Authority.NEW))),
+                    LockLevel.ACCESS_EXCLUSIVE, tableName));
+        } else {
+            out.add(Phase.CONTRACT, Step.ddl("retire " + col + " out of sight as " + retired,
+                    Ddl.renameColumn(t, col, retired), Ddl.renameColumn(t, retired, col), LockLevel.ACCESS_EXCLUSIVE, tableName));
         }
-        out.add(Phase.CONTRACT, Step.ddl("retire " + col + " out of sight as " + retired,
-                Ddl.renameColumn(t, col, retired), Ddl.renameColumn(t, retired, col), LockLevel.ACCESS_EXCLUSIVE, tableName));
 
         // purge
+        if (sync != null) {
+            out.purge(Step.ddl("drop the fill trigger", sync.dropTrigger(), null, LockLevel.SHARE_ROW_EXCLUSIVE, tableName));
+            out.purge(Step.ddl("drop the fill function", sync.dropFunction(), null, LockLevel.NONE, null));
+        }
         out.purge(Step.ddl("drop the retired column " + retired, Ddl.dropColumn(t, retired), null, LockLevel.ACCESS_EXCLUSIVE, tableName));
 
         out.note(down.isPresent() ? Phase.DUAL_WRITE : Phase.EXPAND, "Roll out the application version that no longer reads or writes "
@@ -146,6 +151,12 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
                 out.warn(t + "." + col + " is in a unique index; down must give distinct values or new-application inserts fail");
             }
         });
+    }
+
+    private static List<String> sources(String down, Optional<Table> table, String col) {
+        List<String> sources = new ArrayList<>(RowExpression.columnsOf(down, table));
+        sources.remove(col);
+        return sources;
     }
 
     private static void refuse(DropColumn intent, Table tb, Column col, CatalogSnapshot catalog) {
