@@ -134,13 +134,17 @@ final class ColumnIntentParsers {
     /** A nested mapping of an intent field, read with positions like {@link IntentFields}. */
     static final class Nested {
         private final String file;
+        private final String kind;
+        private final String path;
         private final String label;
         private final Node node;
         private final Map<String, YamlNodes.Entry> entries;
 
-        private Nested(String file, String label, Node node, Map<String, YamlNodes.Entry> entries) {
+        private Nested(String file, String kind, String path, Node node, Map<String, YamlNodes.Entry> entries) {
             this.file = file;
-            this.label = label;
+            this.kind = kind;
+            this.path = path;
+            this.label = field(kind, path);
             this.node = node;
             this.entries = entries;
         }
@@ -152,12 +156,15 @@ final class ColumnIntentParsers {
         }
 
         static Nested of(IntentFields f, String field, Node value, List<String> allowed) {
-            String file = f.position().file();
-            String label = f.kind() + ": field '" + field + "'";
-            return read(file, label, value, allowed);
+            return read(f.position().file(), f.kind(), field, value, allowed);
         }
 
-        private static Nested read(String file, String label, Node value, List<String> allowed) {
+        private static String field(String kind, String path) {
+            return kind + ": field '" + path + "'";
+        }
+
+        private static Nested read(String file, String kind, String path, Node value, List<String> allowed) {
+            String label = field(kind, path);
             if (!(value instanceof MappingNode map)) {
                 throw YamlNodes.error(YamlNodes.position(file, value), label + ": expected a mapping"
                         + (allowed == null ? "" : " of " + String.join(", ", allowed)) + ", got " + YamlNodes.describe(value));
@@ -171,11 +178,11 @@ final class ColumnIntentParsers {
                     }
                 }
             }
-            return new Nested(file, label, value, entries);
+            return new Nested(file, kind, path, value, entries);
         }
 
         Nested nested(String key, List<String> allowed) {
-            return read(file, label + "." + key, entries.get(key).value(), allowed);
+            return read(file, kind, path + "." + key, entries.get(key).value(), allowed);
         }
 
         List<String> keys() {
@@ -191,7 +198,7 @@ final class ColumnIntentParsers {
             if (e == null) {
                 throw YamlNodes.error(YamlNodes.position(file, node), label + ": missing required field '" + key + "'");
             }
-            return YamlNodes.scalarText(file, e.value(), label + "." + key);
+            return YamlNodes.scalarText(file, e.value(), field(kind, path + "." + key));
         }
 
         Optional<String> optionalString(String key) {
@@ -232,7 +239,7 @@ final class ColumnIntentParsers {
         TandemException error(String key, String message) {
             YamlNodes.Entry e = entries.get(key);
             return YamlNodes.error(e == null ? YamlNodes.position(file, node) : YamlNodes.position(file, e.value()),
-                    label + "." + key + ": " + message);
+                    field(kind, path + "." + key) + ": " + message);
         }
     }
 }
