@@ -18,7 +18,9 @@ import java.util.stream.Stream;
  *   <li>INSERT: all new-side columns NULL → an old-app insert: new := up(old); otherwise new-app:
  *       old := down(new);</li>
  *   <li>UPDATE: the side whose columns changed ({@code IS DISTINCT FROM OLD}) wins; when both
- *       changed, the authoritative side wins: old before switch-reads, new after.</li>
+ *       changed, the authoritative side wins: old before switch-reads, new after. When only the
+ *       new side changed and now equals up(old), old is kept (it already maps to the new values;
+ *       this keeps a backfill that runs with triggers on from rewriting old as down(up(old))).</li>
  * </ul>
  * It does not handle a new-app insert that deliberately leaves every new column NULL while the old
  * columns have defaults (it looks like an old-app insert); such applications set
@@ -117,7 +119,13 @@ public final class SyncTrigger {
                     + "    ELSE\n" + indent(fillOld)
                     + "    END IF;\n"
                     + "  ELSIF " + parens(newChanged) + " AND " + parens(oldChanged) + " THEN\n" + bothChanged
-                    + "  ELSIF " + newChanged + " THEN\n" + fillOld
+                    + "  ELSIF " + newChanged + " THEN\n"
+                    // new columns written to exactly up(old) (e.g. a backfill batch that could not turn triggers
+                    // off): old already is a preimage, so it is kept rather than replaced with down(new)
+                    + "    IF NOT " + parens(join(List.copyOf(mapping.up().keySet()),
+                            c -> "NEW." + Ident.quote(c) + " IS NOT DISTINCT FROM " + mapping.up().get(c), " AND ")) + " THEN\n"
+                    + indent(fillOld)
+                    + "    END IF;\n"
                     + "  ELSIF " + oldChanged + " THEN\n" + fillNew
                     + "  END IF;\n";
         }
