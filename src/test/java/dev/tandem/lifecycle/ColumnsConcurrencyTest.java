@@ -56,6 +56,16 @@ class ColumnsConcurrencyTest {
     @Test
     @DisplayName("split_column users.full_name: new = up(old) and old = down(new) on every row after concurrent writes")
     void splitColumn() throws Exception {
+        split(false);
+    }
+
+    @Test
+    @DisplayName("split_column with writers that SET tandem.version = 'old' / 'new' on their sessions")
+    void splitColumnExplicitVersion() throws Exception {
+        split(true);
+    }
+
+    private void split(boolean explicit) throws Exception {
         Op old = (c, rnd, u, targets) -> {
             String name = words(rnd, 1 + rnd.nextInt(3));
             if (rnd.nextInt(10) < 3) {
@@ -77,7 +87,8 @@ class ColumnsConcurrencyTest {
                 expectOne(Rows.write(c, "UPDATE users SET first_name = ?, last_name = ? WHERE id = ?", pick(rnd, targets), first, last));
             }
         };
-        TestDatabase db = scenario("split", SplitColumnLifecycleTest.YAML, old, neu);
+        TestDatabase db = scenario(explicit ? "split_explicit" : "split", SplitColumnLifecycleTest.YAML,
+                explicit ? versioned("old", old) : old, explicit ? versioned("new", neu) : neu);
         try (Connection c = db.connect()) {
             assertEquals(0L, Db.count(c, "SELECT count(*) FROM users WHERE first_name IS DISTINCT FROM split_part(full_name, ' ', 1)"
                     + " OR last_name IS DISTINCT FROM substr(full_name, length(split_part(full_name, ' ', 1)) + 2)"), "rows where new <> up(old)");
@@ -123,6 +134,17 @@ class ColumnsConcurrencyTest {
                     "rows where new <> up(old)");
             assertTrue(Rows.notNull(c, "users", "email_domain"));
         }
+    }
+
+    /** The op on a session that says which version it is (set once per connection, before its first write). */
+    private static Op versioned(String version, Op op) {
+        java.util.Set<Connection> said = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        return (c, rnd, u, targets) -> {
+            if (said.add(c)) {
+                Db.exec(c, "SET tandem.version = '" + version + "'");
+            }
+            op.run(c, rnd, u, targets);
+        };
     }
 
     private TestDatabase scenario(String name, String yaml, Op oldOp, Op newOp) throws Exception {
