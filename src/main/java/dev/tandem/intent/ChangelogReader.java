@@ -85,6 +85,10 @@ public final class ChangelogReader {
         m.put("drop_constraint", ConstraintIntents.DROP_CONSTRAINT);
         m.put("create_index", ConstraintIntents.CREATE_INDEX);
         m.put("drop_index", ConstraintIntents.DROP_INDEX);
+        m.put("add_column", IntentParser.of(ColumnIntentParsers.ADD_COLUMN, ColumnIntentParsers::addColumn));
+        m.put("drop_column", IntentParser.of(ColumnIntentParsers.DROP_COLUMN, ColumnIntentParsers::dropColumn));
+        m.put("split_column", IntentParser.of(ColumnIntentParsers.SPLIT_COLUMN, ColumnIntentParsers::splitColumn));
+        m.put("merge_columns", IntentParser.of(ColumnIntentParsers.MERGE_COLUMNS, ColumnIntentParsers::mergeColumns));
         PARSERS = Collections.unmodifiableMap(m);
     }
 

@@ -39,7 +39,11 @@ public final class Planner {
             Map.entry(dev.tandem.intent.AddUnique.class, new dev.tandem.plan.recipe.AddUniqueRecipe()),
             Map.entry(dev.tandem.intent.DropConstraint.class, new dev.tandem.plan.recipe.DropConstraintRecipe()),
             Map.entry(dev.tandem.intent.CreateIndex.class, new dev.tandem.plan.recipe.CreateIndexRecipe()),
-            Map.entry(dev.tandem.intent.DropIndex.class, new dev.tandem.plan.recipe.DropIndexRecipe()));
+            Map.entry(dev.tandem.intent.DropIndex.class, new dev.tandem.plan.recipe.DropIndexRecipe()),
+            Map.entry(dev.tandem.intent.AddColumn.class, new dev.tandem.plan.recipe.AddColumnRecipe()),
+            Map.entry(dev.tandem.intent.DropColumn.class, new dev.tandem.plan.recipe.DropColumnRecipe()),
+            Map.entry(dev.tandem.intent.SplitColumn.class, new dev.tandem.plan.recipe.SplitColumnRecipe()),
+            Map.entry(dev.tandem.intent.MergeColumns.class, new dev.tandem.plan.recipe.MergeColumnsRecipe()));
 
     private final PlanOptions options;
 

@@ -18,13 +18,22 @@ import java.util.stream.Stream;
  *   <li>INSERT: all new-side columns NULL → an old-app insert: new := up(old); otherwise new-app:
  *       old := down(new);</li>
  *   <li>UPDATE: the side whose columns changed ({@code IS DISTINCT FROM OLD}) wins; when both
- *       changed, the authoritative side wins: old before switch-reads, new after.</li>
+ *       changed, the authoritative side wins: old before switch-reads, new after. When only the
+ *       new side changed and now equals up(old), old is kept (it already maps to the new values;
+ *       this keeps a backfill that runs with triggers on from rewriting old as down(up(old))).</li>
  * </ul>
  * It does not handle a new-app insert that deliberately leaves every new column NULL while the old
  * columns have defaults (it looks like an old-app insert); such applications set
  * {@code tandem.version = 'new'} in their connection's init SQL.
+ * <p>A mapping may be one-sided: with no {@code down} (e.g. {@code add_column … up}) only the new
+ * side is ever filled, from old-app writes; with no {@code up} (e.g. {@code drop_column … down})
+ * only the old side is, from new-app writes. One-sided, an INSERT fills the target side when all
+ * its columns are NULL, and an UPDATE fills it when its sources changed and it did not; when both
+ * changed, the writer's value is kept.
  * <p>Expressions in {@link Mapping} are over {@code NEW} and already quoted
- * (e.g. {@code NEW."full_name"}).
+ * (e.g. {@code NEW."full_name"}); author-written SQL goes through {@link RowExpression#overNew}.
+ * The function starts with {@code #variable_conflict use_column}, so a column that happens to be
+ * called like a PL/pgSQL variable ({@code writer}, {@code tg_op}) still means the column.
  */
 public final class SyncTrigger {
     /** Which side wins when an UPDATE changes both. */
@@ -37,6 +46,8 @@ public final class SyncTrigger {
      * @param newColumns columns the new application writes
      * @param up new column → expression over NEW computing it from the old columns
      * @param down old column → expression over NEW computing it from the new columns
+     *             (either map may be empty, not both; the side it fills then needs no columns
+     *             on the other side, e.g. a constant {@code down})
      */
     public record Mapping(List<String> oldColumns, List<String> newColumns,
                           Map<String, String> up, Map<String, String> down) {
@@ -45,8 +56,14 @@ public final class SyncTrigger {
             newColumns = List.copyOf(newColumns);
             up = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(up));
             down = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(down));
-            if (oldColumns.isEmpty() || newColumns.isEmpty()) {
-                throw new IllegalArgumentException("a sync mapping needs old and new columns");
+            if (up.isEmpty() && down.isEmpty()) {
+                throw new IllegalArgumentException("a sync mapping needs up or down expressions");
+            }
+            if ((!up.isEmpty() && newColumns.isEmpty()) || (!down.isEmpty() && oldColumns.isEmpty())) {
+                throw new IllegalArgumentException("a sync mapping fills columns it does not name");
+            }
+            if (!up.isEmpty() && !down.isEmpty() && (oldColumns.isEmpty() || newColumns.isEmpty())) {
+                throw new IllegalArgumentException("a two-way sync mapping needs old and new columns");
             }
         }
     }
@@ -75,28 +92,59 @@ public final class SyncTrigger {
     public String createFunction(Authority authority) {
         String fillNew = assignments(mapping.up(), "      ");
         String fillOld = assignments(mapping.down(), "      ");
-        String newIsNull = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ");
-        String newChanged = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
-        String oldChanged = join(mapping.oldColumns(), c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
-        String bothChanged = authority == Authority.OLD ? fillNew : fillOld;
-        String body = "\n-- Tandem dual-write for " + comment(table.toString()) + " (authority: " + authority.name().toLowerCase() + ")\n"
+        String newChanged = changed(mapping.newColumns());
+        String oldChanged = changed(mapping.oldColumns());
+        String decide;
+        if (mapping.down().isEmpty() || mapping.up().isEmpty()) {
+            // one-sided: fill the target side when the writer left it alone
+            boolean fillsNew = mapping.down().isEmpty();
+            String fill = fillsNew ? fillNew : fillOld;
+            List<String> targets = fillsNew ? mapping.newColumns() : mapping.oldColumns();
+            String sourcesChanged = fillsNew ? oldChanged : newChanged;
+            decide = "  IF writer = '" + (fillsNew ? "old" : "new") + "' THEN\n" + fill
+                    + "  ELSIF writer = '" + (fillsNew ? "new" : "old") + "' THEN\n"
+                    + "    NULL;\n"
+                    + "  ELSIF TG_OP = 'INSERT' THEN\n"
+                    + "    IF " + join(targets, c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ") + " THEN\n" + indent(fill)
+                    + "    END IF;\n"
+                    + "  ELSIF " + parens(sourcesChanged) + " AND NOT " + parens(changed(targets)) + " THEN\n" + fill
+                    + "  END IF;\n";
+        } else {
+            String newIsNull = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ");
+            String bothChanged = authority == Authority.OLD ? fillNew : fillOld;
+            decide = "  IF writer = 'old' THEN\n" + fillNew
+                    + "  ELSIF writer = 'new' THEN\n" + fillOld
+                    + "  ELSIF TG_OP = 'INSERT' THEN\n"
+                    + "    IF " + newIsNull + " THEN\n" + indent(fillNew)
+                    + "    ELSE\n" + indent(fillOld)
+                    + "    END IF;\n"
+                    + "  ELSIF " + parens(newChanged) + " AND " + parens(oldChanged) + " THEN\n" + bothChanged
+                    + "  ELSIF " + newChanged + " THEN\n"
+                    // new columns written to exactly up(old) (e.g. a backfill batch that could not turn triggers
+                    // off): old already is a preimage, so it is kept rather than replaced with down(new)
+                    + "    IF NOT " + parens(join(List.copyOf(mapping.up().keySet()),
+                            c -> "NEW." + Ident.quote(c) + " IS NOT DISTINCT FROM " + mapping.up().get(c), " AND ")) + " THEN\n"
+                    + indent(fillOld)
+                    + "    END IF;\n"
+                    + "  ELSIF " + oldChanged + " THEN\n" + fillNew
+                    + "  END IF;\n";
+        }
+        String body = "\n#variable_conflict use_column\n"
+                + "-- Tandem dual-write for " + comment(table.toString()) + " (authority: " + authority.name().toLowerCase() + ")\n"
                 + "DECLARE\n"
                 + "  writer text := current_setting('tandem.version', true);\n"
                 + "BEGIN\n"
-                + "  IF writer = 'old' THEN\n" + fillNew
-                + "  ELSIF writer = 'new' THEN\n" + fillOld
-                + "  ELSIF TG_OP = 'INSERT' THEN\n"
-                + "    IF " + newIsNull + " THEN\n" + indent(fillNew)
-                + "    ELSE\n" + indent(fillOld)
-                + "    END IF;\n"
-                + "  ELSIF " + parens(newChanged) + " AND " + parens(oldChanged) + " THEN\n" + bothChanged
-                + "  ELSIF " + newChanged + " THEN\n" + fillOld
-                + "  ELSIF " + oldChanged + " THEN\n" + fillNew
-                + "  END IF;\n"
+                + decide
                 + "  RETURN NEW;\n"
                 + "END\n";
         String tag = dollarTag(body);
         return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + body + tag;
+    }
+
+    /** {@code NEW.a IS DISTINCT FROM OLD.a OR …}; {@code false} for no columns. */
+    private static String changed(List<String> columns) {
+        return columns.isEmpty() ? "false"
+                : join(columns, c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
     }
 
     /** {@code $tandem$}, or {@code $tandem1$}, … — the first tag the body does not contain (names may contain any text). */

@@ -14,6 +14,7 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
+import dev.tandem.plan.mechanics.NotNullProof;
 import dev.tandem.plan.mechanics.ObjectNames;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
@@ -71,8 +72,9 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         List<String> key = table.map(tb -> tb.primaryKey().orElseThrow().columns()).orElse(List.of("<primary key>"));
 
         ObjectNames names = new ObjectNames(ctx.catalog(), t);
-        QualifiedName function = new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name()));
-        SyncTrigger sync = new SyncTrigger(t, function, Names.bounded("tandem_sync", id),
+        QualifiedName function = new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), from));
+        // names carry the column, so two column intents on one table in one migration get two triggers
+        SyncTrigger sync = new SyncTrigger(t, function, Names.bounded("tandem_sync", id, from),
                 new SyncTrigger.Mapping(List.of(from), List.of(to),
                         Map.of(to, "NEW." + Ident.quote(from)), Map.of(from, "NEW." + Ident.quote(to))));
         String retired = Names.bounded("tandem_retired", id, from);
@@ -176,8 +178,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
             String tmp = names.claim(Names.bounded(t.name(), from, "not_null_restore"));
             out.add(Phase.CONTRACT, new Step("drop NOT NULL on " + from + " (the new application no longer writes it)",
                     Ddl.dropNotNull(t, from),
-                    List.of(Ddl.addCheckNotValid(t, tmp, Ident.quote(from) + " IS NOT NULL"), Ddl.validateConstraint(t, tmp),
-                            Ddl.setNotNull(t, from), Ddl.dropConstraint(t, tmp)),
+                    NotNullProof.restore(t, from, tmp),
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
         out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + from + " stops being written)", sync.dropTrigger(),

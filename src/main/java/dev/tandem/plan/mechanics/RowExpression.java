@@ -1,0 +1,105 @@
+package dev.tandem.plan.mechanics;
+
+import dev.tandem.catalog.Table;
+import dev.tandem.sql.SqlTokens;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Author-written row expressions ({@code up}/{@code down} of a changelog), which name the table's
+ * columns directly ({@code split_part(full_name, ' ', 1)}).
+ * <ul>
+ *   <li>In a backfill {@code UPDATE t SET c = (expr)} they are used as written: the row's columns
+ *       are in scope.</li>
+ *   <li>In a trigger they are evaluated over {@code NEW} without rewriting them:
+ *       {@link #overNew} wraps them as {@code (SELECT (expr) FROM (SELECT NEW.*) AS tandem_row)},
+ *       so every column of the row is in scope under its real name, whatever its spelling or
+ *       quoting, and the author's text is never re-tokenized or edited.</li>
+ *   <li>{@link #columnsOf} tells which of the table's columns an expression reads (the trigger's
+ *       {@code UPDATE OF} list and its "did the sources change" test).</li>
+ * </ul>
+ * Does not check that the expression is valid SQL or of the right type; PostgreSQL does when the
+ * function is created (dual-write) or the backfill runs. Subqueries inside the expression may
+ * name other tables; a column of those that shares a name with a column of this table is counted
+ * as a source too (harmless: the trigger just fires a little more often).
+ */
+public final class RowExpression {
+    private RowExpression() {}
+
+    /** The expression evaluated over the trigger's {@code NEW} row. */
+    public static String overNew(String expression) {
+        return "(SELECT (" + expression + ") FROM (SELECT NEW.*) AS tandem_row)";
+    }
+
+    /**
+     * The table's columns the expression mentions, in table order; offline (no table) the
+     * identifiers the tokenizer sees as column references, minus SQL words that are not columns.
+     */
+    public static List<String> columnsOf(String expression, Optional<Table> table) {
+        if (table.isPresent()) {
+            return table.get().columns().stream().map(c -> c.name())
+                    .filter(c -> SqlTokens.mentionsColumn(expression, c)).toList();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        List<SqlTokens.Token> tokens = SqlTokens.tokenize(expression);
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlTokens.Token t = tokens.get(i);
+            String id = t.identifier();
+            if (id == null || (t.kind() == SqlTokens.Kind.WORD && NOT_COLUMNS.contains(id)) || afterCast(tokens, i)
+                    || nextIsCall(tokens, i)) {
+                continue;
+            }
+            out.add(id);
+        }
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * Whether a default expression might be volatile, judged from its text alone (the planner has
+     * no connection): true when it calls any function not known to be immutable or stable. A false
+     * "maybe volatile" only costs a batched backfill instead of PostgreSQL 11's metadata-only
+     * default; a wrong "not volatile" would rewrite the table, so unknown functions count as volatile.
+     */
+    public static boolean mayBeVolatile(String expression) {
+        List<SqlTokens.Token> tokens = SqlTokens.tokenize(expression);
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlTokens.Token t = tokens.get(i);
+            if ((t.kind() == SqlTokens.Kind.WORD || t.kind() == SqlTokens.Kind.QUOTED_IDENT) && nextIsCall(tokens, i)
+                    && !afterCast(tokens, i) && !NON_VOLATILE_FUNCTIONS.contains(t.identifier())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Set<String> NON_VOLATILE_FUNCTIONS = Set.of("now", "transaction_timestamp", "statement_timestamp",
+            "lower", "upper", "coalesce", "nullif", "greatest", "least", "concat", "concat_ws", "length", "substr",
+            "substring", "left", "right", "trim", "btrim", "ltrim", "rtrim", "replace", "md5", "abs", "round", "floor",
+            "ceil", "to_char", "to_date", "to_timestamp", "date_trunc", "make_date", "make_interval", "jsonb_build_object",
+            "json_build_object", "jsonb_build_array", "array", "row", "current_setting", "cast", "timezone", "format",
+            "numeric", "varchar", "char", "character", "timestamp", "timestamptz", "interval", "decimal", "bit");
+
+    private static boolean nextIsCall(List<SqlTokens.Token> tokens, int i) {
+        for (int j = i + 1; j < tokens.size(); j++) {
+            SqlTokens.Token t = tokens.get(j);
+            if (t.kind() == SqlTokens.Kind.SPACE || t.kind() == SqlTokens.Kind.COMMENT) continue;
+            return t.text().equals("(");
+        }
+        return false;
+    }
+
+    private static boolean afterCast(List<SqlTokens.Token> tokens, int i) {
+        int j = i - 1;
+        while (j >= 0 && tokens.get(j).kind() == SqlTokens.Kind.SPACE) j--;
+        return j >= 1 && tokens.get(j).text().equals(":") && tokens.get(j - 1).text().equals(":");
+    }
+
+    private static final Set<String> NOT_COLUMNS = Set.of("and", "or", "not", "null", "true", "false", "is", "distinct",
+            "from", "case", "when", "then", "else", "end", "as", "in", "like", "ilike", "between", "select", "where",
+            "cast", "current_date", "current_timestamp", "current_time", "localtime", "localtimestamp",
+            "current_user", "session_user", "user", "interval", "text", "integer", "bigint", "date", "timestamptz",
+            "timestamp", "varchar", "numeric", "boolean", "uuid", "jsonb", "json", "collate", "any", "all", "array");
+}

@@ -1,0 +1,29 @@
+package dev.tandem.plan.recipe;
+
+import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.intent.MergeColumns;
+import dev.tandem.plan.PlanBuilder;
+import dev.tandem.plan.PlanOptions;
+import dev.tandem.plan.Recipe;
+import dev.tandem.plan.RecipeContext;
+import dev.tandem.sql.QualifiedName;
+import java.util.List;
+
+/**
+ * {@code merge_columns}: several old columns become one new column ({@code first_name, last_name →
+ * full_name}); {@code into.up} reads the old row, {@code down} gives each old column from the new
+ * row. The phases are {@link ColumnReshape}'s.
+ */
+public final class MergeColumnsRecipe implements Recipe<MergeColumns> {
+    @Override
+    public void plan(MergeColumns intent, RecipeContext ctx, PlanBuilder out) {
+        QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
+        List<ColumnReshape.Old> olds = intent.columns().stream().map(c -> new ColumnReshape.Old(c, intent.down().get(c))).toList();
+        new ColumnReshape(intent.kind(), intent.position(), intent.into().name()).plan(t, olds, List.of(intent.into()), ctx, out);
+    }
+
+    @Override
+    public CatalogSnapshot project(MergeColumns intent, CatalogSnapshot before, PlanOptions options) {
+        return ColumnReshape.project(before, intent.table().resolve(options.defaultSchema()), intent.columns(), List.of(intent.into()));
+    }
+}
