@@ -168,7 +168,7 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
             SyncTrigger s = sync;
             c.defaultExpr().ifPresent(d -> out.add(Phase.CONTRACT, Step.ddl("set the default of " + name + " (no old application is left)",
                     Ddl.setDefault(t, name, d), Ddl.dropDefault(t, name), LockLevel.ACCESS_EXCLUSIVE, tableName)));
-            out.add(Phase.CONTRACT, Step.ddl("drop the fill trigger", s.dropTrigger(), s.createTrigger(), LockLevel.SHARE_ROW_EXCLUSIVE, tableName));
+            out.add(Phase.CONTRACT, Step.ddl("drop the fill trigger", s.dropTrigger(), s.createTrigger(), LockLevel.ACCESS_EXCLUSIVE, tableName));
             out.add(Phase.CONTRACT, Step.ddl("drop the fill function", s.dropFunction(), s.createFunction(Authority.OLD), LockLevel.NONE, null));
         }
 

@@ -144,7 +144,7 @@ final class ColumnReshape {
             }
         }
         out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + String.join(", ", oldNames) + " stop being written)",
-                sync.dropTrigger(), sync.createTrigger(), LockLevel.SHARE_ROW_EXCLUSIVE, tableName)
+                sync.dropTrigger(), sync.createTrigger(), LockLevel.ACCESS_EXCLUSIVE, tableName)
                 .withUndoBackfill(new BackfillSpec(t, key, resync(olds, news))));
         out.add(Phase.CONTRACT, Step.ddl("drop the sync function", sync.dropFunction(), sync.createFunction(Authority.NEW),
                 LockLevel.NONE, null));

@@ -117,7 +117,7 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
 
         // purge
         if (sync != null) {
-            out.purge(Step.ddl("drop the fill trigger", sync.dropTrigger(), null, LockLevel.SHARE_ROW_EXCLUSIVE, tableName));
+            out.purge(Step.ddl("drop the fill trigger", sync.dropTrigger(), null, LockLevel.ACCESS_EXCLUSIVE, tableName));
             out.purge(Step.ddl("drop the fill function", sync.dropFunction(), null, LockLevel.NONE, null));
         }
         out.purge(Step.ddl("drop the retired column " + retired, Ddl.dropColumn(t, retired), null, LockLevel.ACCESS_EXCLUSIVE, tableName));

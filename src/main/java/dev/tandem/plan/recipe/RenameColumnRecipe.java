@@ -182,7 +182,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
         out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + from + " stops being written)", sync.dropTrigger(),
-                sync.createTrigger(), LockLevel.SHARE_ROW_EXCLUSIVE, tableName)
+                sync.createTrigger(), LockLevel.ACCESS_EXCLUSIVE, tableName)
                 // undo: trigger back, then re-sync the rows the new application wrote since contract, in batches
                 .withUndoBackfill(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(from, Ident.quote(to))))));
         out.add(Phase.CONTRACT, Step.ddl("drop the sync function", sync.dropFunction(), sync.createFunction(Authority.NEW),
