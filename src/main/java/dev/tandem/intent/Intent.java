@@ -5,7 +5,8 @@ package dev.tandem.intent;
  * implements this interface; the planner has one recipe per kind. Intents carry the position of
  * their entry in the changelog so later errors (unknown column, conflicts) can point back at it.
  */
-public sealed interface Intent permits RenameColumn {
+public sealed interface Intent permits RenameColumn,
+        ChangeColumnType {
     /** The YAML key of this intent kind, e.g. {@code rename_column}. */
     String kind();
 

@@ -3,7 +3,9 @@ package dev.tandem.plan;
 import dev.tandem.catalog.CatalogSnapshot;
 import dev.tandem.intent.Intent;
 import dev.tandem.intent.Migration;
+import dev.tandem.intent.ChangeColumnType;
 import dev.tandem.intent.RenameColumn;
+import dev.tandem.plan.recipe.ChangeColumnTypeRecipe;
 import dev.tandem.plan.recipe.RenameColumnRecipe;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.Optional;
  */
 public final class Planner {
     private static final Map<Class<? extends Intent>, Recipe<?>> RECIPES = Map.of(
-            RenameColumn.class, new RenameColumnRecipe());
+            RenameColumn.class, new RenameColumnRecipe(),
+            ChangeColumnType.class, new ChangeColumnTypeRecipe());
 
     private final PlanOptions options;
 
