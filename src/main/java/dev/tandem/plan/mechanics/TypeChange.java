@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class TypeChange {
     private TypeChange() {}
 
-    private static final Pattern MOD = Pattern.compile("^([a-z ]+?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*(with time zone|without time zone)?$");
+    private static final Pattern MOD = Pattern.compile("^([a-z][a-z0-9 ]*?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?\\s*(with time zone|without time zone)?$");
 
     /** A type split into its base name and modifiers (-1 when absent). */
     record Parsed(String base, int p, int s) {}
