@@ -123,7 +123,7 @@ class ChangeTypeLifecycleTest {
                 expected.add("priority");
                 assertEquals(expected, columns("tasks"), "priority is the last column after purge");
                 assertEquals("bigint", type("tasks", "priority"));
-                assertEquals("1", scalar("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'tasks'::regclass"
+                assertEquals("(1)::bigint", scalar("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'tasks'::regclass"
                         + " AND adnum = (SELECT attnum FROM pg_attribute WHERE attrelid = 'tasks'::regclass AND attname = 'priority')"));
                 assertEquals("CHECK (((priority >= 1) AND (priority <= 5)))", scalar(
                         "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'tasks'::regclass AND conname = 'tasks_priority_check'"));

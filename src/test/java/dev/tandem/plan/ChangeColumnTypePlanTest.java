@@ -162,7 +162,7 @@ class ChangeColumnTypePlanTest {
         assertTrue(sql.indexOf("RENAME COLUMN \"priority\" TO \"" + r + "\"") < sql.indexOf("RENAME COLUMN \"" + n + "\" TO \"priority\""));
         assertTrue(sql.contains("RENAME CONSTRAINT \"tandem_new_0001_retype_tasks_priority_check\" TO \"tasks_priority_check\""), sql);
         assertTrue(sql.contains("ALTER INDEX \"public\".\"tandem_new_0001_retype_tasks_priority_idx\" RENAME TO \"tasks_priority_idx\""), sql);
-        assertTrue(sql.contains("ALTER COLUMN \"" + r + "\" DROP DEFAULT") && sql.contains("ALTER COLUMN \"priority\" SET DEFAULT 1"), sql);
+        assertTrue(sql.contains("ALTER COLUMN \"" + r + "\" DROP DEFAULT") && sql.contains("ALTER COLUMN \"priority\" SET DEFAULT CAST((1) AS bigint)"), sql);
         assertTrue(sql.contains("NEW.\"priority\" := CAST(NEW.\"" + r + "\" AS bigint);"), "the function follows the swapped names: " + sql);
         assertTrue(swap.rollback().contains("RENAME COLUMN \"" + r + "\" TO \"priority\""));
         // validations before the swap

@@ -42,6 +42,29 @@ public final class RowExpression {
         return sb.toString();
     }
 
+    /**
+     * The expression with every reference to {@code column} replaced by {@code (replacement)}, or
+     * empty when it refers to another column of {@code columns} (then it is not a function of that
+     * column alone) — e.g. up(default) to carry a column default over to the new type.
+     */
+    public static java.util.Optional<String> substitute(String expression, String column, String replacement, Set<String> columns) {
+        List<Token> tokens = SqlTokens.tokenize(expression);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            String id = t.identifier();
+            if (id != null && columns.contains(id) && isColumnReference(tokens, i)) {
+                if (!id.equals(column)) {
+                    return java.util.Optional.empty();
+                }
+                sb.append('(').append(replacement).append(')');
+            } else {
+                sb.append(t.text());
+            }
+        }
+        return java.util.Optional.of(sb.toString());
+    }
+
     private static boolean isColumnReference(List<Token> tokens, int i) {
         Token prev = neighbour(tokens, i, -1);
         Token next = neighbour(tokens, i, 1);

@@ -484,7 +484,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             checkRenames.forEach(k -> fwd.add(renameConstraint(k[1], k[0])));
             plainDefault.ifPresent(d -> {
                 fwd.add(Ddl.dropDefault(t, r));
-                fwd.add(Ddl.setDefault(t, c, d));
+                fwd.add(Ddl.setDefault(t, c, newDefault(d)));
             });
             if (sequences) {
                 fwd.add(ColumnSequences.move(t, r, c));
@@ -541,6 +541,26 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                     + (others.isEmpty() ? "" : " (brief ACCESS EXCLUSIVE on " + others + " too)")
                     + "; one short transaction, no scan", String.join(";\n", fwd), back,
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
+        }
+
+        /**
+         * The default for the new column: up applied to the old default ({@code CAST((1) AS bigint)}), so it
+         * means the same value in the new type; the old default unchanged when up uses other columns.
+         * {@code nextval(…)} defaults stay as they are (the sequence moves with them).
+         */
+        private String newDefault(String oldDefault) {
+            if (oldDefault.contains("nextval(")) {
+                return oldDefault;
+            }
+            Set<String> columns = new TreeSet<>();
+            columns.add(c);
+            table.ifPresent(tb -> tb.columns().forEach(x -> columns.add(x.name())));
+            String up = intent.up().orElse(defaultCast(c, newType));
+            Optional<String> d = RowExpression.substitute(up, c, oldDefault, columns);
+            if (d.isEmpty()) {
+                out.warn("the default of " + t + "." + c + " (" + oldDefault + ") is moved to the new column as it is: up uses other columns");
+            }
+            return d.orElse(oldDefault);
         }
 
         private String renameConstraint(String from, String to) {
