@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * batches, interleaved with the writes) and switch-reads (the swap), and for a while after it, of
  * {@code change_column_type tasks.priority integer -> bigint} (a missed or stale sync shows as a
  * value that differs). Both application versions write the same column, {@code priority}; the writers insert
- * (with and without priority), update priority, update other columns only, and delete. No writer
+ * (with and without priority), update priority, update other columns only, and delete; two of
+ * them set {@code tandem.version} (old / new), which a same-name type change must ignore. No writer
  * may see an error, and every row must satisfy new = up(old): while the writers still run after the
  * backfill, and at the end (after the swap, old = down(new)).
  */
@@ -111,6 +112,10 @@ class ChangeTypeConcurrencyTest {
         Random rnd = new Random(seed);
         List<UUID> mine = new ArrayList<>();
         try (conn) {
+            if (seed % 4 >= 2) {
+                // a session that says which version it is must not change anything: both write the same column
+                Db.exec(conn, "SET tandem.version = '" + (seed % 4 == 2 ? "old" : "new") + "'");
+            }
             List<UUID> targets = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM tasks ORDER BY id LIMIT 200 OFFSET ?")) {
                 ps.setInt(1, (int) (seed % 4) * 200);

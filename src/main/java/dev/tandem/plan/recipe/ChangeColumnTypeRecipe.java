@@ -17,6 +17,7 @@ import dev.tandem.plan.Step;
 import dev.tandem.plan.mechanics.ColumnSequences;
 import dev.tandem.plan.mechanics.ObjectNames;
 import dev.tandem.plan.mechanics.RowExpression;
+import dev.tandem.plan.mechanics.SameNameSync;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
 import dev.tandem.plan.mechanics.TypeChange;
@@ -68,7 +69,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                 RecipeContext.error(intent.position(), KIND, "unknown table " + t)));
         Column col = table.map(tb -> tb.column(c).orElseThrow(() ->
                 RecipeContext.error(intent.position(), KIND, "unknown column " + c + " on table " + t)))
-                .orElse(new Column(c, 0, "<type of " + c + ">", false, Optional.empty(), "", "",
+                .orElse(new Column(c, 0, "<old type>", false, Optional.empty(), "", "",
                         Optional.empty(), Optional.empty()));
         String newType = TypeChange.canonical(intent.type());
         if (table.isPresent()) {
@@ -324,7 +325,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                     Ddl.commentOnColumn(t, n, comment), Ddl.commentOnColumn(t, n, null), LockLevel.SHARE_UPDATE_EXCLUSIVE, tableName)));
 
             // dual-write
-            out.add(Phase.DUAL_WRITE, Step.ddl("create the sync function " + function, before.createFunction(Authority.OLD),
+            out.add(Phase.DUAL_WRITE, Step.ddl("create the sync function " + function, SameNameSync.createFunction(before, Authority.OLD),
                     before.dropFunction(), LockLevel.NONE, null));
             out.add(Phase.DUAL_WRITE, Step.ddl("create the sync trigger " + trigger + " (" + n + " = up(" + c + "), " + c + " = down(" + n + "))",
                     before.createTrigger(), before.dropTrigger(), LockLevel.SHARE_ROW_EXCLUSIVE, tableName));
@@ -398,7 +399,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + r + " stops being written)", after.dropTrigger(),
                     after.createTrigger(), LockLevel.SHARE_ROW_EXCLUSIVE, tableName)
                     .withUndoBackfill(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(r, down)))));
-            out.add(Phase.CONTRACT, Step.ddl("drop the sync function", after.dropFunction(), after.createFunction(Authority.NEW),
+            out.add(Phase.CONTRACT, Step.ddl("drop the sync function", after.dropFunction(), SameNameSync.createFunction(after, Authority.NEW),
                     LockLevel.NONE, null));
 
             // purge
@@ -490,7 +491,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                 fwd.add(ColumnSequences.move(t, r, c));
             }
             fks.forEach(fk -> fwd.add(fk.addNotValid()));
-            fwd.add(after.createFunction(Authority.NEW));
+            fwd.add(SameNameSync.createFunction(after, Authority.NEW));
 
             // rollback: a new index for the old primary key first (CONCURRENTLY), then the reverse swap in one
             // transaction, then the dropped copies rebuilt (CONCURRENTLY), then the foreign keys validated again
@@ -527,7 +528,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                 tx.add(Ddl.addConstraintUsingIndex(t, pk.get().name(), "PRIMARY KEY", tmpPk));
             }
             fks.forEach(fk -> tx.add(fk.addNotValid()));
-            tx.add(before.createFunction(Authority.OLD));
+            tx.add(SameNameSync.createFunction(before, Authority.OLD));
             back.add(String.join(";\n", tx));
             pk.ifPresent(k -> back.add(createOfConstraint.get(k.name())));
             uniques.forEach(u -> back.add(createOfConstraint.get(u.name())));
