@@ -215,6 +215,65 @@ class ChangeTypeLifecycleTest {
         });
     }
 
+    // ------------------------------------------------------------------ serial key and a referenced unique column
+
+    @Test
+    @DisplayName("a serial key and a unique column referenced by another table's foreign key, on one table in one migration")
+    void serialKeyAndReferencedUniqueColumn() throws SQLException {
+        exec("CREATE TABLE tags (id serial PRIMARY KEY, code varchar(10) NOT NULL UNIQUE, weight integer CHECK (weight > 0))");
+        exec("CREATE TABLE tag_links (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                + " tag_code varchar(10) NOT NULL REFERENCES tags (code) ON UPDATE CASCADE)");
+        exec("INSERT INTO tags (code, weight) SELECT 't' || g, g FROM generate_series(1, 50) g");
+        exec("INSERT INTO tag_links (tag_code) SELECT 't' || (g % 50 + 1) FROM generate_series(1, 80) g");
+        String id = "0001_tags";
+        LifecycleDriver tandem = LifecycleDriver.forMigration(db, changelog, id, """
+                changes:
+                  - change_column_type: {table: tags, column: id, type: bigint}
+                  - change_column_type: {table: tags, column: code, type: text}
+                """);
+        long[] lastKey = {num("SELECT max(id) FROM tags")};
+        PhaseWalk.run(tandem, c, List.of("public"), new PhaseWalk.Checks() {
+            @Override
+            public void afterPhase(Phase p) throws SQLException {
+                boolean swapped = p.ordinal() >= Phase.SWITCH_READS.ordinal();
+                assertEquals(swapped ? "bigint" : "integer", type("tags", "id"));
+                assertEquals(swapped ? "text" : "character varying(10)", type("tags", "code"));
+                long key = num("INSERT INTO tags (code, weight) VALUES ('x-" + p.ordinal() + "', 3) RETURNING id");
+                try {
+                    assertTrue(key > lastKey[0], "the serial sequence continues after " + p);
+                    lastKey[0] = key;
+                    exec("INSERT INTO tag_links (tag_code) VALUES ('x-" + p.ordinal() + "')");
+                    assertThrows(SQLException.class, () -> exec("INSERT INTO tags (code, weight) VALUES ('x-" + p.ordinal() + "', 1)"),
+                            "code is still unique after " + p);
+                    assertThrows(SQLException.class, () -> exec("INSERT INTO tag_links (tag_code) VALUES ('nope')"),
+                            "the foreign key to tags.code is still enforced after " + p);
+                    assertThrows(SQLException.class, () -> exec("UPDATE tags SET weight = 0 WHERE id = " + key), "the check holds after " + p);
+                    exec("UPDATE tags SET code = 'y-" + p.ordinal() + "' WHERE id = " + key);
+                    assertEquals(1L, num("SELECT count(*) FROM tag_links WHERE tag_code = 'y-" + p.ordinal() + "'"), "ON UPDATE CASCADE after " + p);
+                } finally {
+                    exec("DELETE FROM tag_links WHERE tag_code IN ('x-" + p.ordinal() + "', 'y-" + p.ordinal() + "')");
+                    exec("DELETE FROM tags WHERE id = " + key);
+                }
+            }
+
+            @Override
+            public Map<QualifiedName, Set<String>> excludedData(Phase phase) {
+                return phase == Phase.BACKFILL ? Map.of(new QualifiedName("public", "tags"),
+                        Set.of(Names.bounded("tandem_new", id, "id"), Names.bounded("tandem_new", id, "code"))) : Map.of();
+            }
+
+            @Override
+            public void afterPurge() throws SQLException {
+                assertEquals(List.of("weight", "id", "code"), columns("tags"));
+                assertEquals("public.tags_id_seq", scalar("SELECT pg_get_serial_sequence('tags', 'id')"));
+                assertEquals("bigint", scalar("SELECT format_type(seqtypid, NULL) FROM pg_sequence WHERE seqrelid = 'tags_id_seq'::regclass"));
+                assertEquals(List.of("tags_code_key", "tags_pkey"), indexes("tags"));
+                assertEquals(Boolean.TRUE, scalar("SELECT convalidated FROM pg_constraint WHERE conname = 'tag_links_tag_code_fkey'"));
+                assertTrue(num("INSERT INTO tags (code, weight) VALUES ('after', 1) RETURNING id") > lastKey[0]);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static String q(String ident) {
