@@ -256,7 +256,8 @@ class ChangelogReaderTest {
     @Test
     void unknownIntentKind() throws IOException {
         Path p = write("0001_x.yaml", "changes:\n  - renam_column: {table: t, column: a, to: b}\n");
-        failsWith(p, p + ":2:5: unknown intent kind 'renam_column' (known: rename_column)");
+        // the list of known kinds grows with every intent; it is sorted and includes rename_column
+        failsWith(p, p + ":2:5: unknown intent kind 'renam_column' (known: ", "rename_column");
     }
 
     @Test

@@ -157,11 +157,25 @@ class ChangeTypeLifecycleTest {
                 boolean swapped = p.ordinal() >= Phase.SWITCH_READS.ordinal();
                 assertEquals(swapped ? "bigint" : "integer", type("comments", "id"), "comments.id after " + p);
                 assertEquals(swapped ? "bigint" : "integer", type("comment_reactions", "comment_id"), "comment_id after " + p);
-                long key = num("INSERT INTO comments (task_id, author_id, body) SELECT t.id, u.id, 'phase " + p + "'"
+                long key = num("INSERT INTO comments (task_id, author_id, body) SELECT t.id, u.id, 'old app, phase " + p + "'"
                         + " FROM tasks t, users u LIMIT 1 RETURNING id");
+                // the new application version, which says so on its session (a same-name type change ignores it)
+                exec("SET tandem.version = 'new'");
+                long newKey;
+                try {
+                    newKey = num("INSERT INTO comments (task_id, author_id, body) SELECT t.id, u.id, 'new app, phase " + p + "'"
+                            + " FROM tasks t, users u LIMIT 1 RETURNING id");
+                } finally {
+                    exec("RESET tandem.version");
+                }
                 try {
                     assertTrue(key > lastKey[0], "the sequence continues after " + p + ": " + key + " > " + lastKey[0]);
-                    lastKey[0] = key;
+                    assertTrue(newKey > key, "the new app's insert gets the next key after " + p);
+                    lastKey[0] = newKey;
+                    exec("UPDATE comments SET body = 'edited' WHERE id = " + newKey);
+                    if (p == Phase.DUAL_WRITE || p == Phase.BACKFILL) {
+                        assertEquals(newKey, num("SELECT " + q(shadowId) + " FROM comments WHERE id = " + newKey), "synced new-app key after " + p);
+                    }
                     long reaction = num("INSERT INTO comment_reactions (comment_id, user_id, emoji) SELECT " + key + ", id, 'ok' FROM users LIMIT 1 RETURNING id");
                     assertEquals(key, num("SELECT comment_id FROM comment_reactions WHERE id = " + reaction));
                     SQLException fk = assertThrows(SQLException.class, () -> exec(
@@ -183,7 +197,7 @@ class ChangeTypeLifecycleTest {
                         assertEquals(0L, num("SELECT count(*) FROM comment_reactions WHERE comment_id = " + big), "ON DELETE CASCADE after " + p);
                     }
                 } finally {
-                    exec("DELETE FROM comments WHERE id = " + key); // cascades to the reaction
+                    exec("DELETE FROM comments WHERE id IN (" + key + ", " + newKey + ")"); // cascades to the reaction
                 }
                 assertEquals(0L, num("SELECT count(*) FROM comment_reactions WHERE comment_id = " + key), "ON DELETE CASCADE after " + p);
             }
