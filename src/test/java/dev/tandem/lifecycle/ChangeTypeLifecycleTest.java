@@ -229,6 +229,37 @@ class ChangeTypeLifecycleTest {
         });
     }
 
+    @Test
+    @DisplayName("the swap rewrites nothing and builds no index: every relfilenode survives, the key index is the backfilled copy")
+    void swapRewritesNothing() throws SQLException {
+        LifecycleDriver tandem = LifecycleDriver.forMigration(db, changelog, COMMENTS_ID, COMMENTS_YAML);
+        tandem.apply(Phase.BACKFILL);
+        String copy = Names.bounded("tandem_new", COMMENTS_ID, "comments_pkey");
+        java.util.Map<String, Long> before = fileNodes();
+        long copyNode = before.get(copy);
+        String refCopy = Names.bounded("tandem_new", COMMENTS_ID, "comment_reactions_comment_id_idx");
+        assertTrue(before.containsKey(refCopy) && before.containsKey("comments") && before.containsKey("comment_reactions"), before.toString());
+        tandem.advance(Phase.SWITCH_READS);
+        java.util.Map<String, Long> after = fileNodes();
+        assertEquals(before.get("comments"), after.get("comments"), "comments was not rewritten");
+        assertEquals(before.get("comment_reactions"), after.get("comment_reactions"), "comment_reactions was not rewritten");
+        assertEquals(copyNode, after.get("comments_pkey"), "the primary key is the index built CONCURRENTLY during backfill");
+        assertEquals(before.get("comments_task_id_idx"), after.get("comments_task_id_idx"));
+        assertEquals(before.get(refCopy), after.get("comment_reactions_comment_id_idx"),
+                "the copied index took the original name, not rebuilt");
+    }
+
+    private java.util.Map<String, Long> fileNodes() throws SQLException {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT relname::text, relfilenode::bigint FROM pg_class"
+                + " WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'i')"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                m.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return m;
+    }
+
     // ------------------------------------------------------------------ serial key and a referenced unique column
 
     @Test
