@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -89,6 +90,7 @@ public final class ChangelogReader {
         m.put("drop_column", IntentParser.of(ColumnIntentParsers.DROP_COLUMN, ColumnIntentParsers::dropColumn));
         m.put("split_column", IntentParser.of(ColumnIntentParsers.SPLIT_COLUMN, ColumnIntentParsers::splitColumn));
         m.put("merge_columns", IntentParser.of(ColumnIntentParsers.MERGE_COLUMNS, ColumnIntentParsers::mergeColumns));
+        m.put("change_column_type", IntentParser.of(List.of("table", "column", "type", "up", "down"), ChangelogReader::changeColumnType));
         PARSERS = Collections.unmodifiableMap(m);
     }
 
@@ -104,6 +106,30 @@ public final class ChangelogReader {
             throw f.error("to", "is the same as 'column' ('" + column + "'); nothing to rename");
         }
         return new RenameColumn(f.position(), table, column, to);
+    }
+
+    private static Intent changeColumnType(IntentFields f) {
+        TableRef table = f.requiredTable("table");
+        String column = f.requiredIdentifier("column");
+        String type = f.requiredString("type").strip();
+        if (type.isEmpty() || statementBreak(type)) {
+            throw f.error("type", "is not a type name: '" + type + "'");
+        }
+        Optional<String> up = f.optionalString("up").map(String::strip);
+        Optional<String> down = f.optionalString("down").map(String::strip);
+        for (String field : List.of("up", "down")) {
+            Optional<String> e = field.equals("up") ? up : down;
+            if (e.isPresent() && (e.get().isEmpty() || statementBreak(e.get()))) {
+                throw f.error(field, "must be one SQL expression");
+            }
+        }
+        return new ChangeColumnType(f.position(), table, column, type, up, down);
+    }
+
+    /** True when the SQL text has a {@code ;} outside strings, quoted names and comments. */
+    private static boolean statementBreak(String sql) {
+        return dev.tandem.sql.SqlTokens.tokenize(sql).stream()
+                .anyMatch(t -> t.kind() == dev.tandem.sql.SqlTokens.Kind.OTHER && t.text().equals(";"));
     }
 
     // ---------------------------------------------------------------- files and folders

@@ -8,7 +8,8 @@ package dev.tandem.intent;
 public sealed interface Intent permits RenameColumn,
         CreateTable, DropTable, RenameTable, RawSql,
         SetNotNull, DropNotNull, SetDefault, DropDefault, AddCheck, AddForeignKey, AddUnique, DropConstraint, CreateIndex, DropIndex,
-        AddColumn, DropColumn, SplitColumn, MergeColumns {
+        AddColumn, DropColumn, SplitColumn, MergeColumns,
+        ChangeColumnType {
     /** The YAML key of this intent kind, e.g. {@code rename_column}. */
     String kind();
 

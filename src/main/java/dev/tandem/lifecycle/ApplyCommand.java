@@ -77,7 +77,9 @@ public final class ApplyCommand {
                     outcomes.add(new Outcome(m.id(), Status.PENDING, Optional.empty(), msg));
                     return new Result(outcomes, blocker);
                 }
-                plan = ws.planner().plan(m, Optional.of(ws.catalog(List.of(m))));
+                CatalogSnapshot live = ws.catalog(List.of(m));
+                plan = ws.planner().plan(m, Optional.of(live));
+                Preflight.check(ws.connection(), m, live, ws.settings().plan());
                 ws.store().start(ws.connection(), m.id(), m.checksum(), m.description(), PlanCodec.toJson(plan));
                 ws.store().log(ws.connection(), m.id(), null, null, "plan", "checksum " + m.checksum());
             } else {

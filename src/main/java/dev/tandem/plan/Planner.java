@@ -3,6 +3,7 @@ package dev.tandem.plan;
 import dev.tandem.catalog.CatalogSnapshot;
 import dev.tandem.intent.Intent;
 import dev.tandem.intent.Migration;
+import dev.tandem.intent.ChangeColumnType;
 import dev.tandem.intent.RenameColumn;
 import dev.tandem.intent.CreateTable;
 import dev.tandem.intent.DropTable;
@@ -11,6 +12,7 @@ import dev.tandem.intent.RenameTable;
 import dev.tandem.plan.recipe.CreateTableRecipe;
 import dev.tandem.plan.recipe.DropTableRecipe;
 import dev.tandem.plan.recipe.RawSqlRecipe;
+import dev.tandem.plan.recipe.ChangeColumnTypeRecipe;
 import dev.tandem.plan.recipe.RenameColumnRecipe;
 import dev.tandem.plan.recipe.RenameTableRecipe;
 import java.util.ArrayList;
@@ -43,7 +45,8 @@ public final class Planner {
             Map.entry(dev.tandem.intent.AddColumn.class, new dev.tandem.plan.recipe.AddColumnRecipe()),
             Map.entry(dev.tandem.intent.DropColumn.class, new dev.tandem.plan.recipe.DropColumnRecipe()),
             Map.entry(dev.tandem.intent.SplitColumn.class, new dev.tandem.plan.recipe.SplitColumnRecipe()),
-            Map.entry(dev.tandem.intent.MergeColumns.class, new dev.tandem.plan.recipe.MergeColumnsRecipe()));
+            Map.entry(dev.tandem.intent.MergeColumns.class, new dev.tandem.plan.recipe.MergeColumnsRecipe()),
+            Map.entry(ChangeColumnType.class, new ChangeColumnTypeRecipe()));
 
     private final PlanOptions options;
 

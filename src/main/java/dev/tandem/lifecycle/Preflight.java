@@ -1,0 +1,58 @@
+package dev.tandem.lifecycle;
+
+import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.intent.ChangeColumnType;
+import dev.tandem.intent.Intent;
+import dev.tandem.intent.Migration;
+import dev.tandem.plan.PlanOptions;
+import dev.tandem.plan.RecipeContext;
+import dev.tandem.plan.recipe.ChangeColumnTypeRecipe;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Checks against the live database that the pure planner cannot make, run when a migration is about
+ * to start and before any of its DDL: each check is a read-only query in a transaction that is
+ * rolled back; a failing one becomes a bad-input error (exit 2) at the intent's file:line:column.
+ * <p>Today it checks {@code change_column_type} ({@link ChangeColumnTypeRecipe#preflight}): the
+ * type exists, {@code up} reaches the new type, {@code down} reaches the old one, no view uses the
+ * column. It does not evaluate the expressions on the data (a value that does not fit is found by
+ * the backfill, which stops without losing anything).
+ */
+public final class Preflight {
+    private Preflight() {}
+
+    /** @throws dev.tandem.TandemException BAD_INPUT at the intent's position when a check fails */
+    public static void check(Connection c, Migration m, CatalogSnapshot catalog, PlanOptions options) throws SQLException {
+        for (Intent intent : m.changes()) {
+            if (intent instanceof ChangeColumnType change) {
+                run(c, change, ChangeColumnTypeRecipe.preflight(change, catalog, options));
+            }
+        }
+    }
+
+    private static void run(Connection c, Intent intent, List<String[]> checks) throws SQLException {
+        if (checks.isEmpty()) {
+            return;
+        }
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            for (String[] check : checks) {
+                try {
+                    s.execute(check[1]);
+                } catch (SQLException e) {
+                    String msg = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+                    int cut = msg.indexOf("\n");
+                    throw RecipeContext.error(intent.position(), intent.kind(), (check[0].equals("views") ? "" : check[0] + ": ")
+                            + (cut > 0 ? msg.substring(0, cut) : msg).replaceFirst("^ERROR: ", ""));
+                }
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(auto);
+        }
+    }
+}
