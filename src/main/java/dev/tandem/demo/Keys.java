@@ -34,7 +34,7 @@ final class Keys {
         List<Object> out = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT " + Ident.quote(column) + " FROM " + Ident.quote(table)
-                     + " TABLESAMPLE BERNOULLI (" + percent + ") REPEATABLE (42) LIMIT " + n)) {
+                     + " TABLESAMPLE BERNOULLI (" + String.format(java.util.Locale.ROOT, "%.6f", percent) + ") REPEATABLE (42) LIMIT " + n)) {
             while (rs.next()) {
                 out.add(rs.getObject(1));
             }

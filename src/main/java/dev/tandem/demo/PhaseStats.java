@@ -16,6 +16,7 @@ public final class PhaseStats {
     private final String phase;
     private final double newFraction;
     private long[] micros = new long[1024];
+    private boolean[] reads = new boolean[1024];
     private int count;
     private long failed;
     private final Map<String, Long> errors = new TreeMap<>();
@@ -50,11 +51,13 @@ public final class PhaseStats {
         return phase;
     }
 
-    /** A request that completed (successfully or not) {@code micros} after its scheduled time. */
-    public synchronized void record(long latencyMicros, String error) {
+    /** A request (a read or a write) that completed, successfully or not, {@code micros} after its scheduled time. */
+    public synchronized void record(long latencyMicros, boolean read, String error) {
         if (count == micros.length) {
             micros = Arrays.copyOf(micros, count * 2);
+            reads = Arrays.copyOf(reads, count * 2);
         }
+        reads[count] = read;
         micros[count++] = latencyMicros;
         if (error != null) {
             failed++;
@@ -93,13 +96,28 @@ public final class PhaseStats {
 
     /** Latency percentile in milliseconds (nearest rank); 0 when there were no requests. */
     public synchronized double percentileMs(double p) {
-        if (count == 0) {
+        return percentile(Arrays.copyOf(micros, count), p);
+    }
+
+    /** Latency percentile of reads only ({@code reads = true}) or writes only, in milliseconds. */
+    public synchronized double percentileMs(double p, boolean ofReads) {
+        long[] some = new long[count];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (reads[i] == ofReads) {
+                some[n++] = micros[i];
+            }
+        }
+        return percentile(Arrays.copyOf(some, n), p);
+    }
+
+    private static double percentile(long[] values, double p) {
+        if (values.length == 0) {
             return 0;
         }
-        long[] sorted = Arrays.copyOf(micros, count);
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * count);
-        return sorted[Math.max(0, Math.min(count - 1, rank - 1))] / 1000.0;
+        Arrays.sort(values);
+        int rank = (int) Math.ceil(p / 100.0 * values.length);
+        return values[Math.max(0, Math.min(values.length - 1, rank - 1))] / 1000.0;
     }
 
     public synchronized double maxMs() {
@@ -143,6 +161,8 @@ public final class PhaseStats {
         m.put("p50_ms", round(percentileMs(50)));
         m.put("p99_ms", round(percentileMs(99)));
         m.put("max_ms", round(maxMs()));
+        m.put("p99_read_ms", round(percentileMs(99, true)));
+        m.put("p99_write_ms", round(percentileMs(99, false)));
         m.put("max_lock_wait_ms", maxLockWaitMs);
         m.put("backfill_rows_per_s", backfillRowsPerSecond().isPresent() ? (Object) Math.round(backfillRowsPerSecond().getAsDouble()) : null);
         m.put("errors", new LinkedHashMap<>(errors));

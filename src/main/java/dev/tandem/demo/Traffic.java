@@ -155,7 +155,7 @@ final class Traffic implements AutoCloseable {
                             + ": " + firstLine(e.getMessage() == null ? e.toString() : e.getMessage());
                     conn = reopenIfBroken(conn);
                 }
-                r.stats().record((System.nanoTime() - r.scheduledNs()) / 1000, error);
+                r.stats().record((System.nanoTime() - r.scheduledNs()) / 1000, r.op() == Workload.Op.READ, error);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
