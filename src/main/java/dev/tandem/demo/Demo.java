@@ -16,6 +16,7 @@ import dev.tandem.plan.Phase;
 import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Planner;
 import dev.tandem.sql.Ident;
+import dev.tandem.sql.Names;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -92,13 +93,14 @@ public final class Demo {
     public DemoReport run(Optional<ConnectionConfig> url, String schema) throws SQLException, IOException, InterruptedException {
         Migration migration = readScenario();
         if (url.isPresent()) {
-            return runOn(url.get(), schema, migration);
+            // Tandem's state goes beside the demo schema, never into a `tandem` schema real migrations may use.
+            return runOn(url.get(), schema, Names.bounded(schema, "tandem"), migration);
         }
         live("starting an embedded PostgreSQL (no setup needed) …");
         try (EmbeddedServer server = EmbeddedServer.start()) {
             server.createDatabase("tandem_demo");
             ConnectionConfig config = ConnectionConfig.of(server.jdbcUrl("tandem_demo"), server.user(), null, Map.of());
-            return runOn(config, schema, migration);
+            return runOn(config, schema, "tandem", migration);
         }
     }
 
@@ -136,12 +138,12 @@ public final class Demo {
                 + " intent, which this build of Tandem does not have yet (" + detail + ")");
     }
 
-    private DemoReport runOn(ConnectionConfig config, String schema, Migration migration)
+    private DemoReport runOn(ConnectionConfig config, String schema, String stateSchema, Migration migration)
             throws SQLException, InterruptedException {
         Scenario scenario = options.scenario();
         LockPolicy locks = LockPolicy.defaults();
         BackfillOptions d = BackfillOptions.defaults();
-        Settings settings = new Settings(config, new PlanOptions(schema, "tandem"), locks,
+        Settings settings = new Settings(config, new PlanOptions(schema, stateSchema), locks,
                 new BackfillOptions(options.batchSize(), d.lockTimeoutMs(), d.statementTimeoutMs(), d.maxRetries()),
                 line -> {
                     if (options.verbose()) {
