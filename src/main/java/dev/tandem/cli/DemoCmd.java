@@ -54,7 +54,7 @@ final class DemoCmd implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "5", description = "Seconds each phase lasts at least: its work, then steady traffic (default: ${DEFAULT-VALUE}).")
     double duration;
 
-    @Option(names = "--batch-size", defaultValue = "2000", description = "Backfill rows per batch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "1000", description = "Backfill rows per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")

@@ -170,57 +170,73 @@ public final class Demo {
 
             List<PhaseStats> tandem = new ArrayList<>();
             List<String> diff;
-            double without;
-            double with;
+            double[] writes;
             try (Workspace ws = Workspace.forWriting(settings)) {
-                List<Migration> migrations = List.of(migration);
-                live("tandem: " + scenario.migrationId() + " under " + options.rate() + " requests/s");
-                try (Traffic traffic = new Traffic(config, schema, scenario.newWorkload(), options.rate(), options.pool())) {
-                    warmUp(traffic);
-                    phase("tandem", traffic, tandem, new PhaseStats("baseline", 0), () -> { });
-                    phase("tandem", traffic, tandem, new PhaseStats("expand", 0), () -> new ApplyCommand(ws).run(migrations, Phase.EXPAND));
-                    phase("tandem", traffic, tandem, new PhaseStats("dual-write", 0),
-                            () -> new ApplyCommand(ws).run(migrations, Phase.DUAL_WRITE));
-                    PhaseStats backfill = new PhaseStats("backfill", 0);
-                    backfill.backfillRows(backfillRows);
-                    phase("tandem", traffic, tandem, backfill, () -> new ApplyCommand(ws).run(migrations, Phase.BACKFILL));
-                    phase("tandem", traffic, tandem, new PhaseStats("rollout", 0.5), () -> { });
-                    phase("tandem", traffic, tandem, new PhaseStats("switch-reads", 0.5),
-                            () -> new AdvanceCommand(ws).run(migration.id(), Phase.SWITCH_READS));
-                    phase("tandem", traffic, tandem, new PhaseStats("contract", 1),
-                            () -> new AdvanceCommand(ws).run(migration.id(), Phase.CONTRACT));
-                }
+                tandemRun(config, schema, ws, migration, backfillRows, tandem);
                 live("rolling the migration back (no traffic) …");
                 new RollbackCommand(ws).run(migration.id(), Optional.empty(), true);
                 diff = before.diff(Fingerprint.of(c, List.of(schema), false));
-
-                double seconds = Math.max(0.5, Math.min(options.durationSeconds() / 2, 2));
-                live(String.format(Locale.ROOT, "measuring the sync trigger's cost on old-version writes (%d rounds of %.1f s without"
-                        + " and %.1f s with it; best of each) …", TRIGGER_ROUNDS, seconds, seconds));
-                without = 0;
-                with = 0;
-                for (int round = 0; round < TRIGGER_ROUNDS; round++) {
-                    without = Math.max(without, WriteThroughput.measure(config, schema, scenario.newWorkload(), options.pool(), seconds));
-                    new ApplyCommand(ws).run(migrations, Phase.DUAL_WRITE);
-                    with = Math.max(with, WriteThroughput.measure(config, schema, scenario.newWorkload(), options.pool(), seconds));
-                    new RollbackCommand(ws).run(migration.id(), Optional.empty(), true);
-                }
-                live(String.format(Locale.ROOT, "  %.0f writes/s without, %.0f with (ratio %.2f)", without, with,
-                        without > 0 ? with / without : 0));
+                writes = triggerCost(config, schema, ws, migration);
             }
-
-            List<PhaseStats> naive = new ArrayList<>();
-            live("naive: " + String.join("; ", scenario.naiveDdl()) + " under the same traffic");
-            try (Traffic traffic = new Traffic(config, schema, scenario.newWorkload(), options.rate(), options.pool())) {
-                warmUp(traffic);
-                phase("naive", traffic, naive, new PhaseStats("baseline", 0), () -> { });
-                phase("naive", traffic, naive, new PhaseStats("ddl", 0), () -> naiveDdl(config, schema));
-                phase("naive", traffic, naive, new PhaseStats("rollout", 0.5), () -> { });
-                phase("naive", traffic, naive, new PhaseStats("after", 1), () -> { });
-            }
+            List<PhaseStats> naive = naiveRun(config, schema);
             return new DemoReport(scenario, scale, options.rate(), options.pool(), options.durationSeconds(), locks.maxTimeoutMs(),
-                    tandem, naive, without, with, diff.isEmpty(), diff);
+                    tandem, naive, writes[0], writes[1], diff.isEmpty(), diff);
         }
+    }
+
+    /** The five phases under traffic, with the rollout of the new version between backfill and contract. */
+    private void tandemRun(ConnectionConfig config, String schema, Workspace ws, Migration migration, long backfillRows,
+                           List<PhaseStats> done) throws SQLException {
+        List<Migration> migrations = List.of(migration);
+        live("tandem: " + migration.id() + " under " + options.rate() + " requests/s");
+        try (Traffic traffic = new Traffic(config, schema, options.scenario().newWorkload(), options.rate(), options.pool())) {
+            warmUp(traffic);
+            phase("tandem", traffic, done, new PhaseStats("baseline", 0), () -> { });
+            phase("tandem", traffic, done, new PhaseStats("expand", 0), () -> new ApplyCommand(ws).run(migrations, Phase.EXPAND));
+            phase("tandem", traffic, done, new PhaseStats("dual-write", 0), () -> new ApplyCommand(ws).run(migrations, Phase.DUAL_WRITE));
+            PhaseStats backfill = new PhaseStats("backfill", 0);
+            backfill.backfillRows(backfillRows);
+            phase("tandem", traffic, done, backfill, () -> new ApplyCommand(ws).run(migrations, Phase.BACKFILL));
+            phase("tandem", traffic, done, new PhaseStats("rollout", 0.5), () -> { });
+            phase("tandem", traffic, done, new PhaseStats("switch-reads", 0.5),
+                    () -> new AdvanceCommand(ws).run(migration.id(), Phase.SWITCH_READS));
+            phase("tandem", traffic, done, new PhaseStats("contract", 1), () -> new AdvanceCommand(ws).run(migration.id(), Phase.CONTRACT));
+        }
+    }
+
+    /**
+     * Old-version write throughput without and with the sync trigger, {@value #TRIGGER_ROUNDS}
+     * alternating rounds, best of each side: {without, with} in writes per second.
+     */
+    private double[] triggerCost(ConnectionConfig config, String schema, Workspace ws, Migration migration)
+            throws SQLException, InterruptedException {
+        double seconds = Math.max(0.5, Math.min(options.durationSeconds() / 2, 2));
+        live(String.format(Locale.ROOT, "measuring the sync trigger's cost on old-version writes (%d rounds of %.1f s without"
+                + " and %.1f s with it; best of each) …", TRIGGER_ROUNDS, seconds, seconds));
+        double without = 0;
+        double with = 0;
+        for (int round = 0; round < TRIGGER_ROUNDS; round++) {
+            without = Math.max(without, WriteThroughput.measure(config, schema, options.scenario().newWorkload(), options.pool(), seconds));
+            new ApplyCommand(ws).run(List.of(migration), Phase.DUAL_WRITE);
+            with = Math.max(with, WriteThroughput.measure(config, schema, options.scenario().newWorkload(), options.pool(), seconds));
+            new RollbackCommand(ws).run(migration.id(), Optional.empty(), true);
+        }
+        live(String.format(Locale.ROOT, "  %.0f writes/s without, %.0f with (ratio %.2f)", without, with, without > 0 ? with / without : 0));
+        return new double[] {without, with};
+    }
+
+    /** The plain DDL under the same traffic, with the same rollout of the new version after it. */
+    private List<PhaseStats> naiveRun(ConnectionConfig config, String schema) throws SQLException {
+        List<PhaseStats> done = new ArrayList<>();
+        live("naive: " + String.join("; ", options.scenario().naiveDdl()) + " under the same traffic");
+        try (Traffic traffic = new Traffic(config, schema, options.scenario().newWorkload(), options.rate(), options.pool())) {
+            warmUp(traffic);
+            phase("naive", traffic, done, new PhaseStats("baseline", 0), () -> { });
+            phase("naive", traffic, done, new PhaseStats("ddl", 0), () -> naiveDdl(config, schema));
+            phase("naive", traffic, done, new PhaseStats("rollout", 0.5), () -> { });
+            phase("naive", traffic, done, new PhaseStats("after", 1), () -> { });
+        }
+        return done;
     }
 
     /** Starts the traffic and lets it run, unreported, so connections and the JIT are warm for the baseline. */

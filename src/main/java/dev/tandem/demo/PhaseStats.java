@@ -21,6 +21,7 @@ public final class PhaseStats {
     private long failed;
     private final Map<String, Long> errors = new TreeMap<>();
     private long maxLockWaitMs;
+    private String maxLockWaitEvent;
     private long startNs;
     private long endNs;
     private long workNs;
@@ -66,9 +67,17 @@ public final class PhaseStats {
         }
     }
 
-    /** A backend of the application seen waiting on a lock for {@code ms}. */
-    public synchronized void lockWait(long ms) {
-        maxLockWaitMs = Math.max(maxLockWaitMs, ms);
+    /** A backend of the application seen waiting on a lock for {@code ms}; {@code event} is the lock type (relation, transactionid, tuple, …). */
+    public synchronized void lockWait(long ms, String event) {
+        if (ms > maxLockWaitMs) {
+            maxLockWaitMs = ms;
+            maxLockWaitEvent = event;
+        }
+    }
+
+    /** The lock type of the longest wait (pg_stat_activity.wait_event), or null when none was seen. */
+    public synchronized String maxLockWaitEvent() {
+        return maxLockWaitEvent;
     }
 
     public synchronized void window(long startNs, long endNs, long workNs) {
@@ -164,6 +173,7 @@ public final class PhaseStats {
         m.put("p99_read_ms", round(percentileMs(99, true)));
         m.put("p99_write_ms", round(percentileMs(99, false)));
         m.put("max_lock_wait_ms", maxLockWaitMs);
+        m.put("max_lock_wait_on", maxLockWaitEvent);
         m.put("backfill_rows_per_s", backfillRowsPerSecond().isPresent() ? (Object) Math.round(backfillRowsPerSecond().getAsDouble()) : null);
         m.put("errors", new LinkedHashMap<>(errors));
         return m;

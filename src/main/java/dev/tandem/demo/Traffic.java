@@ -165,17 +165,15 @@ final class Traffic implements AutoCloseable {
     }
 
     private void sample(Connection c) {
-        String sql = "SELECT coalesce(max(extract(epoch FROM clock_timestamp() - query_start) * 1000), 0)::bigint"
+        String sql = "SELECT (extract(epoch FROM clock_timestamp() - query_start) * 1000)::bigint, wait_event"
                 + " FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'"
-                + " AND datname = current_database()";
+                + " AND datname = current_database() ORDER BY query_start LIMIT 1";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, APPLICATION_NAME);
             while (running) {
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long ms = rs.getLong(1);
-                    if (ms > 0) {
-                        current.lockWait(ms);
+                    if (rs.next() && rs.getLong(1) > 0) {
+                        current.lockWait(rs.getLong(1), rs.getString(2));
                     }
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SAMPLE_MS));

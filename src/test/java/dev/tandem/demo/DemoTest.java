@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code tandem demo} end to end on a real database: a short rename run under live traffic (small
- * scale, 1 s per phase) must have zero failed requests in every Tandem phase, a well-formed JSON
+ * scale, 0.8 s per phase) must have zero failed requests in every Tandem phase, a well-formed JSON
  * report on stdout, one live line per phase on stderr, and a naive run whose old-version requests
  * fail after the plain RENAME. Latency targets are not asserted here (they are benchmark figures).
  */
@@ -47,7 +47,7 @@ class DemoTest {
     @Test
     void renameUnderTrafficHasNoFailuresAndTheNaiveRenameBreaksOldClients() throws Exception {
         Cli.Result r = Cli.run(env(), "demo", "--url", db.jdbcUrl(), "--user", db.user(), "--schema", "demo_rename",
-                "--scale", "small", "--duration", "1", "--rate", "100", "--pool", "4", "--format", "json");
+                "--scale", "small", "--duration", "0.8", "--rate", "100", "--pool", "4", "--format", "json");
         assertEquals(0, r.code(), r.describe());
 
         Map<?, ?> report = (Map<?, ?>) Json.parse(r.out());
@@ -152,7 +152,7 @@ class DemoTest {
         double max = ((Number) p.get("max_ms")).doubleValue();
         assertTrue(p50 > 0 && p50 <= p99 && p99 <= max, where);
         assertTrue((Long) p.get("max_lock_wait_ms") >= 0, where);
-        assertTrue(((Number) p.get("seconds")).doubleValue() >= 1.0, where);
+        assertTrue(((Number) p.get("seconds")).doubleValue() >= 0.8, where);
         assertTrue(p.get("errors") instanceof Map, where);
     }
 }
