@@ -8,6 +8,9 @@
 --
 -- For a scale S it inserts S users, S/2 user profiles, max(S/10, 1) projects with 4 memberships
 -- each (owner + 3, duplicates skipped), 5*S tasks, 2*S comments and S reactions.
+-- TASKS PER USER: 5 unless the session setting tandem_seed.tasks_per_user says otherwise
+-- (`SET tandem_seed.tasks_per_user = 10` before running the file; `tandem demo --scale medium`
+-- does, for 100k users and 1M tasks). Comments always refer to the first 5*S tasks.
 -- The content is deterministic (derived from md5(i::text) and the like, never random()), so two
 -- seeded databases hold identical rows: same keys, same text, same timestamps. Some full names
 -- contain apostrophes and non-ASCII letters, some are a single word, some have three words.
@@ -72,7 +75,7 @@ SELECT md5('task:' || t)::uuid,
        CASE WHEN t % 7 = 0 THEN NULL ELSE md5('user:' || (((t * 11) % :scale) + 1))::uuid END,
        timestamptz '2024-03-01 00:00:00+00' + t * interval '3 minutes',
        timestamptz '2024-03-01 00:00:00+00' + t * interval '3 minutes' + (t % 10) * interval '1 hour'
-  FROM generate_series(1, 5 * :scale) AS t
+  FROM generate_series(1, coalesce(nullif(current_setting('tandem_seed.tasks_per_user', true), '')::integer, 5) * :scale) AS t
  ORDER BY t;
 
 -- comments.id and comment_reactions.id come from their identity sequences; in a fresh schema the

@@ -28,13 +28,25 @@ public final class SampleData {
         }
     }
 
-    /** Creates {@code schema} and loads the sample schema and {@code users} users' worth of data into it. */
+    /** Creates {@code schema} and loads the sample schema and {@code users} users' worth of data into it (5 tasks per user). */
     public static void load(Connection c, String schema, int users) throws SQLException {
+        load(c, schema, users, 5);
+    }
+
+    /**
+     * Creates {@code schema} and loads the sample schema and {@code users} users' worth of data into
+     * it, with {@code tasksPerUser} tasks per user (set-based inserts; one transaction).
+     */
+    public static void load(Connection c, String schema, int users, int tasksPerUser) throws SQLException {
+        if (tasksPerUser < 1) {
+            throw new IllegalArgumentException("tasksPerUser must be at least 1");
+        }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + Ident.quote(schema));
             s.execute("SET LOCAL search_path = " + Ident.quote(schema) + ", public");
+            s.execute("SET LOCAL tandem_seed.tasks_per_user = " + tasksPerUser);
             s.execute(resource("samples/schema.sql"));
             if (users > 0) {
                 s.execute(resource("samples/seed.sql").replaceAll("(?<![:\\w]):scale\\b", Integer.toString(users)));
