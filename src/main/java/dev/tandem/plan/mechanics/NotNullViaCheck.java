@@ -21,6 +21,11 @@ import java.util.List;
  * @param checkName the helper check's name (derive it with {@link ObjectNames})
  */
 public record NotNullViaCheck(QualifiedName table, String column, String checkName) {
+    /** {@code "c" IS NOT NULL}. */
+    public static String isNotNull(String column) {
+        return Ident.quote(column) + " IS NOT NULL";
+    }
+
     private ValidatedConstraint check() {
         return new ValidatedConstraint(table, checkName, "CHECK (" + Ident.quote(column) + " IS NOT NULL)", false);
     }

@@ -32,6 +32,28 @@ public record ValidatedConstraint(QualifiedName table, String name, String defin
         return new ValidatedConstraint(table, name, d, foreignKey);
     }
 
+    /** A CHECK constraint on {@code expression} (SQL over the row). */
+    public static ValidatedConstraint check(QualifiedName table, String name, String expression) {
+        return new ValidatedConstraint(table, name, "CHECK (" + expression + ")", false);
+    }
+
+    /** {@code FOREIGN KEY ("c") REFERENCES t ("rc") [ON DELETE …]} for a one-column key. */
+    public static String foreignKeyDefinition(String column, QualifiedName referenced, String referencedColumn,
+                                              java.util.Optional<String> onDelete) {
+        return "FOREIGN KEY (" + Ident.quote(column) + ") REFERENCES " + referenced.sql() + " (" + Ident.quote(referencedColumn) + ")"
+                + onDelete.map(a -> " ON DELETE " + a).orElse("");
+    }
+
+    /** Step: add {@code CHECK (expression)} NOT VALID; undo: drop it. */
+    public static Step checkStep(QualifiedName table, String name, String expression) {
+        return check(table, name, expression).addNotValid("add check " + name + " (NOT VALID)");
+    }
+
+    /** Step: validate the check {@code name} (scan under SHARE UPDATE EXCLUSIVE); undo: back to NOT VALID. */
+    public static Step validateCheckStep(QualifiedName table, String name, String expression) {
+        return check(table, name, expression).validate("validate check " + name);
+    }
+
     public LockLevel addLock() {
         return foreignKey ? LockLevel.SHARE_ROW_EXCLUSIVE : LockLevel.ACCESS_EXCLUSIVE;
     }

@@ -13,9 +13,11 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
-import dev.tandem.plan.mechanics.NotNullProof;
+import dev.tandem.plan.mechanics.NotNullViaCheck;
 import dev.tandem.plan.mechanics.ObjectNames;
-import dev.tandem.plan.mechanics.OnlineConstraints;
+import dev.tandem.plan.mechanics.ValidatedConstraint;
+import dev.tandem.plan.mechanics.UniqueViaIndex;
+import dev.tandem.plan.mechanics.ConcurrentIndexBuild;
 import dev.tandem.plan.mechanics.RowExpression;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
@@ -129,38 +131,38 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
         String notNull = c.nullable() ? null : names.claim(Names.bounded(t.name(), name, "not_null"));
         String check = c.check().map(x -> names.claim(Names.bounded(t.name(), name, "check"))).orElse(null);
         String fk = c.references().map(x -> names.claim(Names.bounded(t.name(), name, "fkey"))).orElse(null);
-        String fkDef = c.references().map(r -> OnlineConstraints.foreignKey(name, refTable.get(), r.column(), r.onDelete())).orElse(null);
+        String fkDef = c.references().map(r -> ValidatedConstraint.foreignKeyDefinition(name, refTable.get(), r.column(), r.onDelete())).orElse(null);
         String unique = c.unique() ? names.claim(Names.bounded(t.name(), name, "key")) : null;
         if (notNull != null) {
-            out.add(Phase.BACKFILL, OnlineConstraints.checkNotValid(t, notNull, NotNullProof.isNotNull(name)));
+            out.add(Phase.BACKFILL, ValidatedConstraint.checkStep(t, notNull, NotNullViaCheck.isNotNull(name)));
         }
         if (check != null) {
-            out.add(Phase.BACKFILL, OnlineConstraints.checkNotValid(t, check, c.check().get()));
+            out.add(Phase.BACKFILL, ValidatedConstraint.checkStep(t, check, c.check().get()));
         }
         if (fk != null) {
-            out.add(Phase.BACKFILL, OnlineConstraints.foreignKeyNotValid(t, fk, fkDef));
+            out.add(Phase.BACKFILL, new ValidatedConstraint(t, fk, fkDef, true).addNotValid("add foreign key " + fk + " (NOT VALID)"));
         }
         if (unique != null) {
-            out.add(Phase.BACKFILL, OnlineConstraints.buildUniqueIndex(t, unique, name));
+            out.add(Phase.BACKFILL, uniqueOn(t, unique, name).steps().get(0));
         }
 
         // switch-reads
         if (notNull != null) {
-            out.add(Phase.SWITCH_READS, OnlineConstraints.validateCheck(t, notNull, NotNullProof.isNotNull(name)));
+            out.add(Phase.SWITCH_READS, ValidatedConstraint.validateCheckStep(t, notNull, NotNullViaCheck.isNotNull(name)));
             out.add(Phase.SWITCH_READS, Step.ddl("set " + name + " NOT NULL (proved by the validated check, no scan)",
                     Ddl.setNotNull(t, name), Ddl.dropNotNull(t, name), LockLevel.ACCESS_EXCLUSIVE, tableName));
             out.add(Phase.SWITCH_READS, new Step("drop check " + notNull + " (NOT NULL holds it now)", Ddl.dropConstraint(t, notNull),
-                    List.of(Ddl.addCheckNotValid(t, notNull, NotNullProof.isNotNull(name)), Ddl.validateConstraint(t, notNull)),
+                    List.of(Ddl.addCheckNotValid(t, notNull, NotNullViaCheck.isNotNull(name)), Ddl.validateConstraint(t, notNull)),
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
         if (check != null) {
-            out.add(Phase.SWITCH_READS, OnlineConstraints.validateCheck(t, check, c.check().get()));
+            out.add(Phase.SWITCH_READS, ValidatedConstraint.validateCheckStep(t, check, c.check().get()));
         }
         if (fk != null) {
-            out.add(Phase.SWITCH_READS, OnlineConstraints.validateForeignKey(t, fk, fkDef));
+            out.add(Phase.SWITCH_READS, new ValidatedConstraint(t, fk, fkDef, true).validate("validate foreign key " + fk));
         }
         if (unique != null) {
-            out.add(Phase.SWITCH_READS, OnlineConstraints.attachUnique(t, unique, name));
+            out.add(Phase.SWITCH_READS, uniqueOn(t, unique, name).steps().get(1));
         }
 
         // contract
@@ -204,7 +206,7 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
         c.references().ifPresent(r -> {
             QualifiedName rt = r.table().resolve(options.defaultSchema());
             constraints.add(new Constraint(Names.bounded(t.name(), c.name(), "fkey"), "f",
-                    OnlineConstraints.foreignKey(c.name(), rt, r.column(), r.onDelete()), true, List.of(c.name()),
+                    ValidatedConstraint.foreignKeyDefinition(c.name(), rt, r.column(), r.onDelete()), true, List.of(c.name()),
                     rt.toString(), List.of(r.column())));
         });
         if (c.unique()) {
@@ -213,5 +215,10 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
         }
         return before.with(new Table(tb.name(), tb.kind(), columns, constraints, tb.indexes(), tb.triggers(), tb.acl(),
                 tb.rowEstimate(), tb.comment()));
+    }
+
+    /** A one-column unique constraint built through a concurrent unique index. */
+    private static UniqueViaIndex uniqueOn(QualifiedName t, String name, String column) {
+        return new UniqueViaIndex(t, name, ConcurrentIndexBuild.create(t, name, true, "btree (" + Ident.quote(column) + ")"), "");
     }
 }

@@ -12,9 +12,9 @@ import dev.tandem.plan.Phase;
 import dev.tandem.plan.PlanBuilder;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
-import dev.tandem.plan.mechanics.NotNullProof;
+import dev.tandem.plan.mechanics.NotNullViaCheck;
 import dev.tandem.plan.mechanics.ObjectNames;
-import dev.tandem.plan.mechanics.OnlineConstraints;
+import dev.tandem.plan.mechanics.ValidatedConstraint;
 import dev.tandem.plan.mechanics.RowExpression;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
@@ -121,13 +121,13 @@ final class ColumnReshape {
             if (!n.nullable()) {
                 String check = names.claim(Names.bounded(t.name(), n.name(), "not_null"));
                 checks.put(n.name(), check);
-                out.add(Phase.BACKFILL, OnlineConstraints.checkNotValid(t, check, NotNullProof.isNotNull(n.name())));
+                out.add(Phase.BACKFILL, ValidatedConstraint.checkStep(t, check, NotNullViaCheck.isNotNull(n.name())));
             }
         }
 
         // switch-reads
         checks.forEach((column, check) -> {
-            out.add(Phase.SWITCH_READS, OnlineConstraints.validateCheck(t, check, NotNullProof.isNotNull(column)));
+            out.add(Phase.SWITCH_READS, ValidatedConstraint.validateCheckStep(t, check, NotNullViaCheck.isNotNull(column)));
             out.add(Phase.SWITCH_READS, Step.ddl("set " + column + " NOT NULL (proved by the validated check, no scan)",
                     Ddl.setNotNull(t, column), Ddl.dropNotNull(t, column), LockLevel.ACCESS_EXCLUSIVE, tableName));
         });
@@ -139,7 +139,7 @@ final class ColumnReshape {
             if (o.notNull()) {
                 String restore = names.claim(Names.bounded(t.name(), o.name(), "not_null_restore"));
                 out.add(Phase.CONTRACT, new Step("drop NOT NULL on " + o.name() + " (the new application no longer writes it)",
-                        Ddl.dropNotNull(t, o.name()), NotNullProof.restore(t, o.name(), restore),
+                        Ddl.dropNotNull(t, o.name()), new NotNullViaCheck(t, o.name(), restore).restoreStatements("cannot restore NOT NULL on " + t + "." + o.name()),
                         LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
             }
         }

@@ -14,7 +14,7 @@ import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.mechanics.Atomic;
-import dev.tandem.plan.mechanics.NotNullProof;
+import dev.tandem.plan.mechanics.NotNullViaCheck;
 import dev.tandem.plan.mechanics.ObjectNames;
 import dev.tandem.plan.mechanics.RowExpression;
 import dev.tandem.plan.mechanics.SyncTrigger;
@@ -80,7 +80,7 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
         if (c.notNull()) {
             String restore = names.claim(Names.bounded(t.name(), col, "not_null_restore"));
             out.add(Phase.EXPAND, new Step("drop NOT NULL on " + col + " (the new application omits it)", Ddl.dropNotNull(t, col),
-                    NotNullProof.restore(t, col, restore), LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
+                    new NotNullViaCheck(t, col, restore).restoreStatements("cannot restore NOT NULL on " + t + "." + col), LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
         if (down.isPresent() && c.defaultExpr().isPresent()) {
             out.add(Phase.EXPAND, Step.ddl("drop the default of " + col + " (down fills it instead)", Ddl.dropDefault(t, col),

@@ -14,7 +14,7 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
-import dev.tandem.plan.mechanics.NotNullProof;
+import dev.tandem.plan.mechanics.NotNullViaCheck;
 import dev.tandem.plan.mechanics.ObjectNames;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
@@ -178,7 +178,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
             String tmp = names.claim(Names.bounded(t.name(), from, "not_null_restore"));
             out.add(Phase.CONTRACT, new Step("drop NOT NULL on " + from + " (the new application no longer writes it)",
                     Ddl.dropNotNull(t, from),
-                    NotNullProof.restore(t, from, tmp),
+                    new NotNullViaCheck(t, from, tmp).restoreStatements("cannot restore NOT NULL on " + t + "." + from),
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
         out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + from + " stops being written)", sync.dropTrigger(),
