@@ -33,7 +33,8 @@ public record Index(
 
     /** True when any key is an expression or the index has a predicate. */
     public boolean hasExpressions() {
-        return keys.contains(null) || predicate.isPresent();
+        // not keys.contains(null): immutable lists (from projections) throw on a null query
+        return keys.stream().anyMatch(java.util.Objects::isNull) || predicate.isPresent();
     }
 
     public boolean covers(String column) {

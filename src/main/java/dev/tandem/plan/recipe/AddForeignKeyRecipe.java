@@ -91,7 +91,7 @@ public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
         HashSet<String> want = new HashSet<>(columns);
         return rt.constraints().stream().anyMatch(k -> (k.isPrimaryKey() || k.isUnique()) && new HashSet<>(k.columns()).equals(want)
                 && k.columns().size() == columns.size())
-                || rt.indexes().stream().anyMatch(i -> i.unique() && i.valid() && i.predicate().isEmpty() && !i.keys().contains(null)
+                || rt.indexes().stream().anyMatch(i -> i.unique() && i.valid() && i.predicate().isEmpty() && !i.hasExpressions()
                 && i.keys().size() == columns.size() && new HashSet<>(i.keys()).equals(want));
     }
 
