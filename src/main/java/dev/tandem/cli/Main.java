@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {PlanCmd.class, ApplyCmd.class, SwitchReadsCmd.class, ContractCmd.class, PurgeCmd.class,
                 RollbackCmd.class, StatusCmd.class, DemoCmd.class,
                 LintCmd.class,
+                SnapshotCmd.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failed at run time", "2:bad input (usage, changelog, unknown table or column, checksum drift)",
