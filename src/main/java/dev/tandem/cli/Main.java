@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 RollbackCmd.class, StatusCmd.class, DemoCmd.class,
                 LintCmd.class,
                 SnapshotCmd.class,
+                CheckCmd.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failed at run time", "2:bad input (usage, changelog, unknown table or column, checksum drift)",
