@@ -91,7 +91,6 @@ public final class Linter {
             cluster(c);
         } else if (s.startsWith("TRUNCATE")) {
             tables(c, 1, LockLevel.ACCESS_EXCLUSIVE);
-            c.longWork("TRUNCATE");
         } else if (s.startsWith("LOCK")) {
             lock(c);
         } else {
