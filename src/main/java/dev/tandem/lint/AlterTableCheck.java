@@ -362,20 +362,22 @@ final class AlterTableCheck {
                     + " from the current one the table is rewritten");
             return;
         }
-        if (old.isPresent()) {
-            if (old.get().binaryCoercibleTo(target.get())) {
-                return;
-            }
+        if (old.isPresent() && old.get().binaryCoercibleTo(target.get())) {
+            return;
+        }
+        if (old.isPresent() && old.get().isKnown() && target.get().isKnown()) {
             c.error(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "changing " + col + " from " + old.get() + " to " + target.get()
                     + " is not binary-coercible: the table and its indexes are rewritten");
             rewrite(c, table.display(), "a column type change");
-        } else if (target.get().couldBeCoercibleTarget()) {
-            c.warning(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "the current type of " + col + " is not known here; changing it to "
-                    + target.get() + " rewrites the table unless that is binary-coercible (e.g. varchar(n) to a longer varchar or text)");
-        } else {
+        } else if (old.isEmpty() && target.get().rewritesFromAnyOtherType()) {
             c.error(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "changing " + col + " to " + target.get()
                     + " is not binary-coercible from any other type: the table and its indexes are rewritten");
             rewrite(c, table.display(), "a column type change");
+        } else {
+            String from = old.map(o -> "from " + o + " ").orElse("");
+            c.warning(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "cannot tell whether changing " + col + " " + from + "to " + target.get()
+                    + " is binary-coercible (" + (old.isEmpty() ? "its current type is not declared in the linted files"
+                            : "not a built-in type") + "); if it is not, the table and its indexes are rewritten");
         }
     }
 

@@ -108,9 +108,24 @@ public record SqlType(String base, List<Integer> mods, boolean array) {
         };
     }
 
-    /** Whether some existing type could change to {@code this} without a rewrite (so an unknown source may be fine). */
-    public boolean couldBeCoercibleTarget() {
-        return !array && (List.of("varchar", "text", "varbit", "numeric", "inet").contains(base) || PRECISION_TYPES.contains(base));
+    /** Built-in types whose casts this class knows; for any other (extension types, domains) it cannot judge. */
+    private static final java.util.Set<String> BUILTIN = java.util.Set.of("varchar", "bpchar", "text", "int2", "int4", "int8",
+            "numeric", "bool", "float4", "float8", "timestamp", "timestamptz", "time", "timetz", "interval", "date", "uuid",
+            "json", "jsonb", "bytea", "varbit", "bit", "inet", "cidr", "macaddr", "macaddr8", "money", "xml", "serial2", "serial4",
+            "serial8");
+
+    /** Built-ins that no other type converts to without a rewrite: a change to one of them always rewrites. */
+    private static final java.util.Set<String> ONLY_FROM_ITSELF = java.util.Set.of("int2", "int4", "int8", "bool", "float4",
+            "float8", "date", "uuid", "jsonb", "bytea", "timetz", "macaddr", "macaddr8", "money", "bpchar");
+
+    /** Whether this class knows the type's casts (a built-in type). */
+    public boolean isKnown() {
+        return BUILTIN.contains(base);
+    }
+
+    /** Whether a change to this type from any other type rewrites the table (so not knowing the current type does not matter). */
+    public boolean rewritesFromAnyOtherType() {
+        return array || ONLY_FROM_ITSELF.contains(base);
     }
 
     private static boolean widens(List<Integer> from, List<Integer> to) {
