@@ -19,8 +19,9 @@ import java.util.Set;
  * same in a block comment) silence those rules for the statement they stand in or before, or —
  * when written after a statement's semicolon on the same line — for that statement.
  *
- * <p>What it does not do: psql meta-commands ({@code \i}, {@code \gset}) and {@code COPY … FROM
- * stdin} data are not understood; an unterminated string or comment runs to the end of the script
+ * <p>A psql meta-command ({@code \set}, {@code \connect}, …) standing where a statement would start is
+ * skipped to the end of its line. What it does not do: follow {@code \i} includes, or understand
+ * {@code COPY … FROM stdin} data; an unterminated string or comment runs to the end of the script
  * and is reported by {@link #unterminated}.
  */
 public final class StatementSplitter {
@@ -45,8 +46,12 @@ public final class StatementSplitter {
         int atomic = 0;
         int lastEndLine = -1;
         SqlStatement lastStatement = null;
+        boolean meta = false;
         for (Token t : raw) {
-            if (t.kind() == Kind.COMMENT) {
+            if (meta || (current.isEmpty() && t.kind() == Kind.OTHER && t.text().equals("\\"))) {
+                // a psql meta-command (\set, \connect, …) runs to the end of its line
+                meta = !(t.kind() == Kind.SPACE && t.text().contains("\n"));
+            } else if (t.kind() == Kind.COMMENT) {
                 Set<String> ids = ignoredRules(t.text());
                 if (!ids.isEmpty()) {
                     if (current.isEmpty() && lastStatement != null && line == lastEndLine) {

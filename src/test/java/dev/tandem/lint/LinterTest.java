@@ -295,6 +295,10 @@ class LinterTest {
         assertEquals(1, fs.size(), fs.toString());
         assertEquals(6, fs.get(0).line());
         assertEquals(1, fs.get(0).column());
+        // psql meta-commands are skipped, the statement after them is judged
+        List<Finding> psql = lint(14, TIMEOUT + "\\set ON_ERROR_STOP on\nCREATE INDEX i ON users (email);");
+        assertEquals(List.of("create-index-not-concurrent"), psql.stream().map(Finding::rule).toList());
+        assertEquals(3, psql.get(0).line());
         // BEGIN ATOMIC bodies contain semicolons
         clean("CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END;\nSELECT 1;");
     }
