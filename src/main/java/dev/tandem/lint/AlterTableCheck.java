@@ -365,7 +365,11 @@ final class AlterTableCheck {
         if (old.isPresent() && old.get().binaryCoercibleTo(target.get())) {
             return;
         }
-        if (old.isPresent() && old.get().isKnown() && target.get().isKnown()) {
+        if (old.isPresent() && old.get().timeZoneChange(target.get()) && c.options.pgVersion() >= 12) {
+            c.warning(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "changing " + col + " from " + old.get() + " to " + target.get()
+                    + " skips the rewrite only when the session TimeZone is UTC (PostgreSQL 12+); otherwise the table and its"
+                    + " indexes are rewritten");
+        } else if (old.isPresent() && old.get().isKnown() && target.get().isKnown()) {
             c.error(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "changing " + col + " from " + old.get() + " to " + target.get()
                     + " is not binary-coercible: the table and its indexes are rewritten");
             rewrite(c, table.display(), "a column type change");

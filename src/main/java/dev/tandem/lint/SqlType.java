@@ -16,8 +16,8 @@ import java.util.Optional;
  * {@code varchar}; {@code varbit} likewise; {@code numeric(p,s)} to {@code numeric(q ≥ p, s)} or
  * unconstrained {@code numeric}; {@code timestamp}, {@code timestamptz}, {@code time},
  * {@code interval} to a larger or no precision; {@code cidr} to {@code inet}. Everything else is
- * treated as a rewrite — including {@code timestamp} ↔ {@code timestamptz}, which skips the rewrite
- * only when the session TimeZone is UTC (PostgreSQL 12+), and domains (not known here).
+ * treated as a rewrite; {@code timestamp} ↔ {@code timestamptz} skips the rewrite only when the
+ * session TimeZone is UTC (PostgreSQL 12+, see {@link #timeZoneChange}); domains are not known here.
  *
  * @param base normalised base type name
  * @param mods numeric type modifiers, e.g. [10, 2] for numeric(10,2); empty when none
@@ -106,6 +106,16 @@ public record SqlType(String base, List<Integer> mods, boolean array) {
             case "cidr" -> to.base.equals("inet");
             default -> PRECISION_TYPES.contains(base) && to.base.equals(base) && widens(mods, to.mods);
         };
+    }
+
+    /**
+     * Whether this is {@code timestamp} → {@code timestamptz} or back with no loss of precision,
+     * which PostgreSQL 12+ does without a rewrite when the session TimeZone is UTC.
+     */
+    public boolean timeZoneChange(SqlType to) {
+        boolean pair = (base.equals("timestamp") && to.base.equals("timestamptz"))
+                || (base.equals("timestamptz") && to.base.equals("timestamp"));
+        return pair && !array && !to.array && widens(mods, to.mods);
     }
 
     /** Built-in types whose casts this class knows; for any other (extension types, domains) it cannot judge. */
