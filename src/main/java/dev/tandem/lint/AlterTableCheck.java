@@ -210,6 +210,15 @@ final class AlterTableCheck {
                         + " builds its index while ACCESS EXCLUSIVE blocks reads and writes");
                 c.longWork("an index build for " + what);
             }
+        } else if (s.wordsAt(k, "NOT", "NULL")) {
+            // PostgreSQL 18: ADD CONSTRAINT c NOT NULL col [NOT VALID]
+            c.locks(LockLevel.ACCESS_EXCLUSIVE, t);
+            if (!notValid) {
+                String col = k + 2 < to ? s.get(k + 2).text() : "?";
+                c.error(Rule.SET_NOT_NULL_SCAN, at, "NOT NULL constraint" + label + " on " + t + "." + col
+                        + " is added without NOT VALID, so every row is checked while ACCESS EXCLUSIVE is held");
+                c.longWork("a NOT NULL constraint checked on every row");
+            }
         } else if (s.wordsAt(k, "EXCLUDE")) {
             c.locks(LockLevel.ACCESS_EXCLUSIVE, t);
             c.error(Rule.ADD_EXCLUSION_CONSTRAINT, at, "EXCLUDE constraint" + label + " on " + t

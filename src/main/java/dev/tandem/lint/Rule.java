@@ -28,7 +28,7 @@ public enum Rule {
     SET_NOT_NULL_SCAN("set-not-null-scan",
             "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
             "PostgreSQL 12+: ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c; then SET NOT NULL"
-                    + " (no scan) and drop c"),
+                    + " (no scan) and drop c. PostgreSQL 18: ADD CONSTRAINT c NOT NULL col NOT VALID, then VALIDATE CONSTRAINT c"),
     ADD_COLUMN_NOT_NULL_WITHOUT_DEFAULT("add-column-not-null-without-default",
             "adding a NOT NULL column without a default fails as soon as the table has a row",
             "add the column nullable (or with a constant default), backfill it in batches, then SET NOT NULL via a validated CHECK"),

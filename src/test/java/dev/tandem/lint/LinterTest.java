@@ -104,6 +104,9 @@ class LinterTest {
         String otherColumn = "ALTER TABLE tasks ADD CONSTRAINT d_nn CHECK (due_date IS NOT NULL) NOT VALID;\n"
                 + "ALTER TABLE tasks VALIDATE CONSTRAINT d_nn;\nALTER TABLE tasks ALTER COLUMN title SET NOT NULL;\n";
         flags("set-not-null-scan", otherColumn);
+        // PostgreSQL 18: NOT NULL constraints with NOT VALID
+        flags("set-not-null-scan", "ALTER TABLE tasks ADD CONSTRAINT d_nn NOT NULL due_date;");
+        clean("ALTER TABLE tasks ADD CONSTRAINT d_nn NOT NULL due_date NOT VALID;");
     }
 
     @Test
@@ -226,6 +229,8 @@ class LinterTest {
         flags("set-logged-unlogged", "ALTER TABLE users SET UNLOGGED;");
         flags("set-logged-unlogged", "ALTER TABLE users SET LOGGED;");
         flags("set-access-method", "ALTER TABLE users SET ACCESS METHOD heap2;");
+        clean("CREATE TABLE t (id int); ALTER TABLE t SET ACCESS METHOD heap2;");
+        clean("ALTER TABLE users ALTER COLUMN email SET STATISTICS 100;");
         clean("CREATE TABLE t (id int); ALTER TABLE t SET LOGGED;");
     }
 
@@ -277,6 +282,7 @@ class LinterTest {
                 + "CREATE INDEX j ON users (email);");
         flags("create-index-not-concurrent", "-- tandem:ignore drop-column\nCREATE INDEX i ON users (email);");
         assertTrue(warnings("-- tandem:ignore no-such-rule\nSELECT 1;").contains("unknown-rule"));
+        assertEquals(Set.of(), warnings("-- tandem:ignore drop-table\nSELECT 1;"), "a known id is no warning");
     }
 
     @Test
