@@ -1,12 +1,12 @@
 package dev.tandem.lint;
 
 import dev.tandem.plan.LockLevel;
-import java.util.Optional;
 
 /**
- * Judges {@code ALTER TABLE} statements action by action (ADD COLUMN, ADD CONSTRAINT, ALTER COLUMN
- * TYPE / SET NOT NULL, DROP, RENAME, SET TABLESPACE / LOGGED / ACCESS METHOD, VALIDATE) and records
- * the lock each action takes and whether it scans or rewrites.
+ * Judges {@code ALTER TABLE} statements action by action — ADD CONSTRAINT, DROP, RENAME, SET
+ * TABLESPACE / LOGGED / ACCESS METHOD, VALIDATE here; ADD COLUMN in {@link AddColumnCheck}, ALTER
+ * COLUMN in {@link AlterColumnCheck} — and records the lock each action takes and whether it scans
+ * or rewrites.
  * <p>Not handled: partition maintenance beyond DETACH … CONCURRENTLY, ALTER COLUMN SET EXPRESSION,
  * domains, inheritance. Tables created earlier in the run are new and empty: their actions are not
  * judged.
@@ -72,14 +72,14 @@ final class AlterTableCheck {
             if (isConstraintStart(s, k)) {
                 addConstraint(c, table, k, to);
             } else {
-                addColumn(c, table, k, to);
+                AddColumnCheck.check(c, table, k, to);
             }
         } else if (s.wordsAt(from, "ALTER")) {
             int k = from + 1;
             if (s.wordsAt(k, "COLUMN")) {
                 k++;
             }
-            alterColumn(c, table, k, to);
+            AlterColumnCheck.check(c, table, k, to);
         } else if (s.wordsAt(from, "DROP", "CONSTRAINT")) {
             c.locks(LockLevel.ACCESS_EXCLUSIVE, t);
         } else if (s.wordsAt(from, "DROP")) {
@@ -112,13 +112,13 @@ final class AlterTableCheck {
             c.locks(LockLevel.ACCESS_EXCLUSIVE, t);
         } else if (s.wordsAt(from, "SET", "TABLESPACE")) {
             c.error(Rule.SET_TABLESPACE, at, "SET TABLESPACE on " + t + " copies the table under ACCESS EXCLUSIVE");
-            rewrite(c, t, "SET TABLESPACE");
+            c.rewrite(t, "SET TABLESPACE");
         } else if (s.wordsAt(from, "SET", "LOGGED") || s.wordsAt(from, "SET", "UNLOGGED")) {
             c.error(Rule.SET_LOGGED, at, s.textOf(from, from + 2) + " on " + t + " rewrites the table under ACCESS EXCLUSIVE");
-            rewrite(c, t, s.textOf(from, from + 2));
+            c.rewrite(t, s.textOf(from, from + 2));
         } else if (s.wordsAt(from, "SET", "ACCESS", "METHOD")) {
             c.error(Rule.SET_ACCESS_METHOD, at, "SET ACCESS METHOD on " + t + " rewrites the table under ACCESS EXCLUSIVE");
-            rewrite(c, t, "SET ACCESS METHOD");
+            c.rewrite(t, "SET ACCESS METHOD");
         } else if (s.wordsAt(from, "VALIDATE", "CONSTRAINT")) {
             c.locks(LockLevel.SHARE_UPDATE_EXCLUSIVE, t);
             c.longWork("VALIDATE CONSTRAINT (a full scan)");
@@ -148,7 +148,7 @@ final class AlterTableCheck {
     }
 
     /** {@code SET (storage_parameter = …)}: SHARE UPDATE EXCLUSIVE. */
-    private static boolean setParens(SqlStatement s, int k, int to) {
+    static boolean setParens(SqlStatement s, int k, int to) {
         return s.wordsAt(k, "SET") && k + 1 < to && s.get(k + 1).isSymbol("(");
     }
 
@@ -249,169 +249,6 @@ final class AlterTableCheck {
             }
         }
         return col;
-    }
-
-    private static void addColumn(LintContext c, SqlStatement.Name table, int k, int to) {
-        SqlStatement s = c.stmt;
-        String t = table.display();
-        c.locks(LockLevel.ACCESS_EXCLUSIVE, t);
-        ColumnDef d = ColumnDef.parse(s, k, to);
-        if (d == null) {
-            return;
-        }
-        d.type().ifPresent(type -> c.state.columns(table.last()).put(d.name(), type));
-        String col = t + "." + d.name();
-        SqlStatement.Tok at = s.get(k);
-        boolean filled = false;
-        if (d.type().map(SqlType::isSerial).orElse(false)) {
-            c.error(Rule.ADD_COLUMN_SERIAL, at, "serial column " + col + " fills every existing row: the table is rewritten");
-            rewrite(c, t, "a serial column");
-            filled = true;
-        }
-        if (d.identityAt() >= 0) {
-            c.error(Rule.ADD_COLUMN_IDENTITY, s.get(d.identityAt()), "identity column " + col
-                    + " fills every existing row: the table is rewritten");
-            rewrite(c, t, "an identity column");
-            filled = true;
-        }
-        if (d.generatedAt() >= 0) {
-            filled = true;
-            boolean stored = d.stored() || (!d.virtual() && c.options.pgVersion() < 18);
-            if (stored) {
-                c.error(Rule.ADD_COLUMN_GENERATED_STORED, s.get(d.generatedAt()), "stored generated column " + col
-                        + " is computed for every existing row: the table is rewritten");
-                rewrite(c, t, "a stored generated column");
-            }
-        }
-        if (!d.noDefault(s)) {
-            filled = true;
-            StringBuilder fn = new StringBuilder();
-            Volatility.Verdict v = Volatility.of(s, d.defaultAt() + 1, d.defaultEnd(), fn);
-            SqlStatement.Tok dat = s.get(d.defaultAt());
-            if (v == Volatility.Verdict.VOLATILE) {
-                c.error(Rule.ADD_COLUMN_VOLATILE_DEFAULT, dat, "the default of " + col + " calls the volatile " + fn
-                        + "(): every existing row gets its own value, so the table is rewritten");
-                rewrite(c, t, "a volatile default");
-            } else if (v == Volatility.Verdict.UNKNOWN) {
-                c.warning(Rule.ADD_COLUMN_VOLATILE_DEFAULT, dat, "the default of " + col + " calls " + fn
-                        + "(), whose volatility is not known here; if it is VOLATILE (the default for user functions), the table is rewritten");
-            } else if (c.options.pgVersion() < 11) {
-                c.error(Rule.ADD_COLUMN_DEFAULT_REWRITE, dat, "on PostgreSQL " + c.options.pgVersion() + " the default of " + col
-                        + " is written into every existing row: the table is rewritten (fast defaults need 11+)");
-                rewrite(c, t, "a default before PostgreSQL 11");
-            }
-        }
-        if (d.notNullAt() >= 0 && !filled) {
-            c.error(Rule.ADD_COLUMN_NOT_NULL_WITHOUT_DEFAULT, s.get(d.notNullAt()), "NOT NULL column " + col
-                    + " has no default: the statement fails as soon as the table has a row");
-        }
-        if (d.uniqueAt() >= 0) {
-            c.error(Rule.ADD_UNIQUE_WITHOUT_INDEX, s.get(d.uniqueAt()), s.textOf(d.uniqueAt(), d.uniqueAt() + 1).toUpperCase(java.util.Locale.ROOT)
-                    + " on new column " + col + " builds its index while ACCESS EXCLUSIVE blocks reads and writes");
-            c.longWork("an index build");
-        }
-        if (d.referencesAt() >= 0) {
-            c.error(Rule.FOREIGN_KEY_WITHOUT_NOT_VALID, s.get(d.referencesAt()), "REFERENCES on new column " + col
-                    + " is validated at once (a column constraint cannot be NOT VALID), scanning the table under ACCESS EXCLUSIVE");
-            c.longWork("a FOREIGN KEY validated on every row");
-        }
-        if (d.checkAt() >= 0) {
-            c.error(Rule.CHECK_WITHOUT_NOT_VALID, s.get(d.checkAt()), "CHECK on new column " + col
-                    + " is validated at once (a column constraint cannot be NOT VALID), scanning the table under ACCESS EXCLUSIVE");
-            c.longWork("a CHECK validated on every row");
-        }
-    }
-
-    private static void alterColumn(LintContext c, SqlStatement.Name table, int k, int to) {
-        SqlStatement s = c.stmt;
-        String t = table.display();
-        int op = k + 1;
-        if (s.wordsAt(op, "SET", "STATISTICS") || setParens(s, op, to) || s.wordsAt(op, "RESET")) {
-            c.locks(LockLevel.SHARE_UPDATE_EXCLUSIVE, t);
-            return;
-        }
-        c.locks(LockLevel.ACCESS_EXCLUSIVE, t);
-        if (k >= to || s.get(k).identifier() == null) {
-            return;
-        }
-        String column = s.get(k).identifier();
-        if (s.wordsAt(op, "TYPE") || s.wordsAt(op, "SET", "DATA", "TYPE")) {
-            int typeStart = op + (s.wordsAt(op, "TYPE") ? 1 : 3);
-            alterType(c, table, column, s.get(k), typeStart, to);
-        } else if (s.wordsAt(op, "SET", "NOT", "NULL")) {
-            setNotNull(c, table, column, s.get(op));
-        }
-    }
-
-    private static void alterType(LintContext c, SqlStatement.Name table, String column, SqlStatement.Tok at, int typeStart, int to) {
-        SqlStatement s = c.stmt;
-        int using = s.find(typeStart, to, 0, "USING");
-        int collate = s.find(typeStart, to, 0, "COLLATE");
-        int typeEnd = using >= 0 ? using : to;
-        if (collate >= 0 && collate < typeEnd) {
-            typeEnd = collate;
-        }
-        java.util.List<String> parts = new java.util.ArrayList<>();
-        for (int j = typeStart; j < typeEnd; j++) {
-            parts.add(s.get(j).text());
-        }
-        Optional<SqlType> target = SqlType.parse(parts);
-        String col = table.display() + "." + column;
-        Optional<SqlType> old = Optional.ofNullable(c.state.columns(table.last()).get(column));
-        target.ifPresent(tt -> c.state.columns(table.last()).put(column, tt));
-        boolean plainUsing = using >= 0 && using + 2 == to && column.equals(s.get(using + 1).identifier());
-        if (using >= 0 && !plainUsing) {
-            c.error(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "ALTER TYPE of " + col + " with USING " + s.textOf(using + 1, to)
-                    + " computes every row anew: the table and its indexes are rewritten");
-            rewrite(c, table.display(), "a column type change");
-            return;
-        }
-        if (target.isEmpty()) {
-            c.warning(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "cannot read the new type of " + col + "; unless it is binary-coercible"
-                    + " from the current one the table is rewritten");
-            return;
-        }
-        if (old.isPresent() && old.get().binaryCoercibleTo(target.get())) {
-            return;
-        }
-        if (old.isPresent() && old.get().timeZoneChange(target.get()) && c.options.pgVersion() >= 12) {
-            c.warning(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "changing " + col + " from " + old.get() + " to " + target.get()
-                    + " skips the rewrite only when the session TimeZone is UTC (PostgreSQL 12+); otherwise the table and its"
-                    + " indexes are rewritten");
-        } else if (old.isPresent() && old.get().isKnown() && target.get().isKnown()) {
-            c.error(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "changing " + col + " from " + old.get() + " to " + target.get()
-                    + " is not binary-coercible: the table and its indexes are rewritten");
-            rewrite(c, table.display(), "a column type change");
-        } else if (old.isEmpty() && target.get().rewritesFromAnyOtherType()) {
-            c.error(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "changing " + col + " to " + target.get()
-                    + " is not binary-coercible from any other type: the table and its indexes are rewritten");
-            rewrite(c, table.display(), "a column type change");
-        } else {
-            String from = old.map(o -> "from " + o + " ").orElse("");
-            c.warning(Rule.ALTER_COLUMN_TYPE_REWRITE, at, "cannot tell whether changing " + col + " " + from + "to " + target.get()
-                    + " is binary-coercible (" + (old.isEmpty() ? "its current type is not declared in the linted files"
-                            : "not a built-in type") + "); if it is not, the table and its indexes are rewritten");
-        }
-    }
-
-    private static void setNotNull(LintContext c, SqlStatement.Name table, String column, SqlStatement.Tok at) {
-        String col = table.display() + "." + column;
-        boolean checked = c.state.validatedNotNull.contains(table.last() + "." + column);
-        if (checked && c.options.pgVersion() >= 12) {
-            return;
-        }
-        String why = checked
-                ? "on PostgreSQL " + c.options.pgVersion() + " SET NOT NULL on " + col + " scans the table even though a validated"
-                        + " CHECK (" + column + " IS NOT NULL) exists (the check is used from 12 on)"
-                : "SET NOT NULL on " + col + " scans the whole table under ACCESS EXCLUSIVE (no validated CHECK ("
-                        + column + " IS NOT NULL) earlier in the file)";
-        c.error(Rule.SET_NOT_NULL_SCAN, at, why);
-        c.longWork("SET NOT NULL (a full scan)");
-    }
-
-    private static void rewrite(LintContext c, String table, String what) {
-        c.locks(LockLevel.ACCESS_EXCLUSIVE, table);
-        c.longWork(what + " (a table rewrite)");
     }
 
     /** Reports a CONCURRENTLY statement inside a transaction block. */

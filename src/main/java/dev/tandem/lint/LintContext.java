@@ -54,6 +54,12 @@ final class LintContext {
         }
     }
 
+    /** Records a table rewrite: ACCESS EXCLUSIVE on the table and long work. */
+    void rewrite(String table, String what) {
+        locks(LockLevel.ACCESS_EXCLUSIVE, table);
+        longWork(what + " (a table rewrite)");
+    }
+
     /** Records that the statement scans or rewrites (described for the long-work message). */
     void longWork(String what) {
         if (!longWork) {
