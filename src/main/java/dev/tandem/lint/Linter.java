@@ -72,9 +72,9 @@ public final class Linter {
         } else if (s.startsWith("CREATE")) {
             create(c);
         } else if (s.startsWith("DROP", "INDEX")) {
-            dropIndex(c);
+            IndexCheck.dropIndex(c);
         } else if (s.startsWith("DROP", "TABLE")) {
-            dropTable(c);
+            TableStatementCheck.dropTable(c);
         } else if (s.startsWith("ALTER", "TABLE")) {
             AlterTableCheck.check(c);
         } else if (s.startsWith("ALTER", "INDEX")) {
@@ -84,17 +84,17 @@ public final class Linter {
                 c.longWork("an index copy");
             }
         } else if (s.startsWith("REINDEX")) {
-            reindex(c);
+            IndexCheck.reindex(c);
         } else if (s.startsWith("VACUUM")) {
-            vacuum(c);
+            TableStatementCheck.vacuum(c);
         } else if (s.startsWith("CLUSTER")) {
-            cluster(c);
+            TableStatementCheck.cluster(c);
         } else if (s.startsWith("TRUNCATE")) {
-            tables(c, 1, LockLevel.ACCESS_EXCLUSIVE);
+            TableStatementCheck.tables(c, 1, LockLevel.ACCESS_EXCLUSIVE);
         } else if (s.startsWith("LOCK")) {
-            lock(c);
+            TableStatementCheck.lock(c);
         } else {
-            dataChange(c);
+            TableStatementCheck.dataChange(c);
         }
     }
 
@@ -150,7 +150,7 @@ public final class Linter {
             k++;
         }
         if (s.wordsAt(k, "INDEX")) {
-            createIndex(c, k);
+            IndexCheck.createIndex(c, k);
             return;
         }
         while (s.wordsAt(k, "GLOBAL") || s.wordsAt(k, "LOCAL") || s.wordsAt(k, "TEMP") || s.wordsAt(k, "TEMPORARY")
@@ -167,204 +167,6 @@ public final class Linter {
             }
         } else if (s.wordsAt(k, "MATERIALIZED", "VIEW")) {
             c.longWork("CREATE MATERIALIZED VIEW (runs its query)");
-        }
-    }
-
-    private void createIndex(LintContext c, int indexWord) {
-        SqlStatement s = c.stmt;
-        boolean concurrently = s.wordsAt(indexWord + 1, "CONCURRENTLY");
-        int on = s.find(indexWord, s.size(), 0, "ON");
-        if (on < 0) {
-            return;
-        }
-        int k = on + 1;
-        if (s.wordsAt(k, "ONLY")) {
-            k++;
-        }
-        SqlStatement.Name table = s.name(k);
-        if (table == null) {
-            return;
-        }
-        if (concurrently) {
-            AlterTableCheck.concurrentlyOutsideTransaction(c, s.get(indexWord + 1), "CREATE INDEX CONCURRENTLY");
-            return;
-        }
-        if (state.isNew(table.last())) {
-            SqlStatement.Name index = s.name(s.wordsAt(indexWord + 1, "IF", "NOT", "EXISTS") ? indexWord + 4 : indexWord + 1);
-            if (index != null && index.next() <= on) {
-                state.createdIndexes.add(index.last());
-            }
-            return;
-        }
-        c.error(Rule.CREATE_INDEX_NOT_CONCURRENT, s.first(), "CREATE INDEX on " + table.display()
-                + " without CONCURRENTLY blocks writes to the table for the whole build");
-        c.locks(LockLevel.SHARE, table.display());
-        c.longWork("an index build");
-    }
-
-    // ------------------------------------------------------------------ DROP
-
-    private void dropIndex(LintContext c) {
-        SqlStatement s = c.stmt;
-        boolean concurrently = s.wordsAt(2, "CONCURRENTLY");
-        int k = concurrently ? 3 : 2;
-        if (s.wordsAt(k, "IF", "EXISTS")) {
-            k += 2;
-        }
-        SqlStatement.Name index = s.name(k);
-        if (concurrently) {
-            AlterTableCheck.concurrentlyOutsideTransaction(c, s.get(2), "DROP INDEX CONCURRENTLY");
-            return;
-        }
-        if (index != null && state.createdIndexes.contains(index.last())) {
-            return;
-        }
-        String name = index == null ? "" : " " + index.display();
-        c.error(Rule.DROP_INDEX_NOT_CONCURRENT, s.first(), "DROP INDEX" + name
-                + " without CONCURRENTLY takes ACCESS EXCLUSIVE on its table, blocking reads and writes");
-        c.locks(LockLevel.ACCESS_EXCLUSIVE, "the table of index" + name);
-    }
-
-    private void dropTable(LintContext c) {
-        SqlStatement s = c.stmt;
-        int k = 2;
-        if (s.wordsAt(k, "IF", "EXISTS")) {
-            k += 2;
-        }
-        for (int[] part : s.splitAtCommas(k, s.size(), 0)) {
-            SqlStatement.Name table = s.name(part[0]);
-            if (table == null) {
-                continue;
-            }
-            state.columnTypes.remove(table.last());
-            if (state.createdTables.remove(table.last())) {
-                continue;
-            }
-            c.error(Rule.DROP_TABLE, s.get(part[0]), "DROP TABLE " + table.display()
-                    + " breaks running clients that still use it and loses its data");
-            c.locks(LockLevel.ACCESS_EXCLUSIVE, table.display());
-        }
-    }
-
-    // ------------------------------------------------------------------ maintenance
-
-    private void reindex(LintContext c) {
-        SqlStatement s = c.stmt;
-        boolean concurrently = s.findAnyDepth(1, "CONCURRENTLY") >= 0;
-        if (concurrently) {
-            AlterTableCheck.concurrentlyOutsideTransaction(c, s.first(), "REINDEX CONCURRENTLY");
-            return;
-        }
-        int kind = s.find(1, s.size(), 0, "INDEX");
-        if (kind < 0) {
-            kind = s.find(1, s.size(), 0, "TABLE");
-        }
-        SqlStatement.Name target = kind < 0 ? null : s.name(kind + 1);
-        if (target != null && (state.isNew(target.last()) || state.createdIndexes.contains(target.last()))) {
-            return;
-        }
-        String what = target == null ? "" : " " + target.display();
-        c.error(Rule.REINDEX_NOT_CONCURRENT, s.first(), "REINDEX" + what + " without CONCURRENTLY blocks writes while it rebuilds"
-                + (options.pgVersion() < 12 ? " (REINDEX CONCURRENTLY needs PostgreSQL 12)" : ""));
-        c.locks(LockLevel.SHARE, target == null ? "the reindexed table" : target.display());
-        c.longWork("an index rebuild");
-    }
-
-    private void vacuum(LintContext c) {
-        SqlStatement s = c.stmt;
-        boolean full = s.wordsAt(1, "FULL");
-        if (!full && s.size() > 1 && s.get(1).isSymbol("(")) {
-            int close = s.closing(1);
-            for (int[] opt : s.splitAtCommas(2, close, 1)) {
-                boolean off = opt[1] - opt[0] > 1 && (s.get(opt[0] + 1).is("FALSE") || s.get(opt[0] + 1).is("OFF")
-                        || s.get(opt[0] + 1).text().equals("0"));
-                full |= s.get(opt[0]).is("FULL") && !off;
-            }
-        }
-        if (full) {
-            c.error(Rule.VACUUM_FULL, s.first(), "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE, blocking reads and writes");
-            c.locks(LockLevel.ACCESS_EXCLUSIVE, "the vacuumed table");
-            c.longWork("VACUUM FULL (a table rewrite)");
-        }
-    }
-
-    private void cluster(LintContext c) {
-        SqlStatement s = c.stmt;
-        int k = s.wordsAt(1, "VERBOSE") ? 2 : 1;
-        SqlStatement.Name first = s.name(k);
-        // CLUSTER table [USING index] | CLUSTER index ON table (old syntax)
-        SqlStatement.Name table = first != null && s.wordsAt(first.next(), "ON") ? s.name(first.next() + 1) : first;
-        if (table != null && state.isNew(table.last())) {
-            return;
-        }
-        c.error(Rule.CLUSTER, s.first(), "CLUSTER" + (table == null ? "" : " " + table.display())
-                + " rewrites the table under ACCESS EXCLUSIVE, blocking reads and writes");
-        c.locks(LockLevel.ACCESS_EXCLUSIVE, table == null ? "every clustered table" : table.display());
-        c.longWork("CLUSTER (a table rewrite)");
-    }
-
-    private void lock(LintContext c) {
-        SqlStatement s = c.stmt;
-        int in = s.find(1, s.size(), 0, "IN");
-        int mode = s.find(1, s.size(), 0, "MODE");
-        LockLevel level = LockLevel.ACCESS_EXCLUSIVE;
-        if (in > 0 && mode > in) {
-            try {
-                level = LockLevel.parse(s.textOf(in + 1, mode));
-            } catch (IllegalArgumentException e) {
-                return;
-            }
-        }
-        int k = s.wordsAt(1, "TABLE") ? 2 : 1;
-        tables(c, k, level);
-    }
-
-    /** Records {@code level} on each existing table of the comma-separated list starting at {@code k}. */
-    private void tables(LintContext c, int k, LockLevel level) {
-        SqlStatement s = c.stmt;
-        if (s.wordsAt(k, "TABLE")) {
-            k++;
-        }
-        for (int[] part : s.splitAtCommas(k, s.size(), 0)) {
-            int p = s.wordsAt(part[0], "ONLY") ? part[0] + 1 : part[0];
-            SqlStatement.Name table = s.name(p);
-            if (table != null && !state.isNew(table.last())) {
-                c.locks(level, table.display());
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ DML
-
-    private void dataChange(LintContext c) {
-        SqlStatement s = c.stmt;
-        String first = s.first().word();
-        if (first == null) {
-            return;
-        }
-        switch (first) {
-            case "UPDATE", "DELETE", "MERGE", "COPY" -> c.longWork(first);
-            case "INSERT" -> {
-                if (s.find(1, s.size(), 0, "SELECT") >= 0) {
-                    c.longWork("INSERT … SELECT");
-                }
-            }
-            case "WITH" -> {
-                for (String w : List.of("INSERT", "UPDATE", "DELETE", "MERGE")) {
-                    if (s.find(1, s.size(), 0, w) >= 0) {
-                        c.longWork(w + " (in a WITH query)");
-                        return;
-                    }
-                }
-            }
-            case "REFRESH" -> c.longWork("REFRESH MATERIALIZED VIEW");
-            case "SELECT" -> {
-                if (s.find(1, s.size(), 0, "INTO") >= 0) {
-                    c.longWork("SELECT … INTO");
-                }
-            }
-            default -> {
-            }
         }
     }
 
