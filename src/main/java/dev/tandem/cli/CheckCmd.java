@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tandem check [PATH] [--schema-snapshot FILE]}: parse, plan offline (or on a snapshot) and lint; no database. */
-@Command(name = "check", description = "Static gate without a database: parse the changelog, plan it offline or on a schema snapshot,"
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Static gate without a database: parse the changelog, plan it offline or on a schema snapshot,"
         + " report unknown objects, conflicting intents, missing rollbacks and unsafe raw SQL.")
 final class CheckCmd implements Callable<Integer> {
     @Spec

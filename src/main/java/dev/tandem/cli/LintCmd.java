@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tandem lint FILE.sql…}: the PostgreSQL migration linter for plain SQL (no database). */
-@Command(name = "lint", description = "Lint plain SQL migrations for statements that block traffic, rewrite tables or break running clients.")
+@Command(name = "lint", mixinStandardHelpOptions = true, description = "Lint plain SQL migrations for statements that block traffic, rewrite tables or break running clients.")
 final class LintCmd implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * {@code tandem snapshot --url URL [--schema S[,S…]] [-o FILE]}: writes the catalog snapshot (JSON)
  * that {@code tandem check --schema-snapshot} plans on. Read-only; creates nothing in the database.
  */
-@Command(name = "snapshot", description = {"Write the catalog of the given schemas as JSON, for tandem check --schema-snapshot. Read-only.",
+@Command(name = "snapshot", mixinStandardHelpOptions = true, description = {"Write the catalog of the given schemas as JSON, for tandem check --schema-snapshot. Read-only.",
                 "--schema takes a comma-separated list here (default: public)."})
 final class SnapshotCmd implements Callable<Integer> {
     @Spec

@@ -92,6 +92,15 @@ class CliLintTest {
     }
 
     @Test
+    void helpExitsZero() {
+        for (String command : List.of("lint", "check", "snapshot")) {
+            Cli.Result r = Cli.run(command, "--help");
+            assertEquals(0, r.code(), r.describe());
+            assertTrue(r.out().contains("Usage: tandem " + command), r.out());
+        }
+    }
+
+    @Test
     void badInputExitsTwoWithNothingOnStdout() throws Exception {
         for (Cli.Result r : List.of(Cli.run("lint"), Cli.run("lint", dir.resolve("missing.sql").toString()),
                 Cli.run("lint", "--format", "xml", write("a.sql", SAFE).toString()),
