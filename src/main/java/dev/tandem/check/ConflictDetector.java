@@ -1,0 +1,110 @@
+package dev.tandem.check;
+
+import dev.tandem.report.Finding;
+import dev.tandem.report.Severity;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds intents that cannot both be right, from what each one touches, creates and removes
+ * ({@link IntentEffects}), in changelog order:
+ * <ul>
+ *   <li>{@code check/conflict} (error): two intents of one migration change the same column (their
+ *       dual-write mechanisms would fight); an intent touches a column an earlier migration renamed
+ *       or dropped; an intent creates a column an earlier one already created.</li>
+ *   <li>{@code check/overlap} (warning): two migrations change the same column; legal in sequence,
+ *       but they must not be in flight together (contract the first before applying the second).</li>
+ * </ul>
+ * It does not know which migrations are already applied (check has no database), so it compares
+ * all of them.
+ */
+final class ConflictDetector {
+    /**
+     * One planned intent.
+     *
+     * @param migration its migration id
+     * @param file the changelog file
+     * @param line position of the intent
+     * @param column position of the intent
+     * @param kind the intent kind
+     * @param touches columns its plan changes
+     * @param creates columns it brings into being
+     * @param removes columns (or {@code t.*}) it makes disappear
+     * @param removalVerb how it removes them, for messages
+     */
+    record Entry(String migration, String file, int line, int column, String kind, Set<String> touches, Set<String> creates,
+                 Set<String> removes, String removalVerb) {}
+
+    private ConflictDetector() {}
+
+    static List<Finding> find(List<Entry> entries) {
+        List<Finding> out = new ArrayList<>();
+        Map<String, Entry> removedBy = new HashMap<>();
+        Map<String, Entry> createdBy = new HashMap<>();
+        Map<String, Entry> lastChangedBy = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            for (int j = 0; j < i; j++) {
+                Entry other = entries.get(j);
+                if (other.migration.equals(e.migration)) {
+                    for (String col : e.touches) {
+                        if (other.touches.contains(col)) {
+                            out.add(error(e, e.kind + " changes " + col + ", which the " + other.kind + " at line " + other.line
+                                    + " of the same migration also changes; put them in separate migrations"));
+                        }
+                    }
+                }
+            }
+            for (String col : e.touches) {
+                Entry remover = removed(removedBy, col);
+                if (remover != null && !remover.migration.equals(e.migration) && !e.creates.contains(col)) {
+                    out.add(error(e, e.kind + " touches " + col + ", but migration " + remover.migration + " (" + remover.file
+                            + ":" + remover.line + ") " + remover.removalVerb + "; refer to the column by its new name"));
+                }
+                Entry previous = lastChangedBy.get(col);
+                if (previous != null && !previous.migration.equals(e.migration) && remover == null) {
+                    out.add(new Finding(e.file, e.line, e.column, "check/overlap", Severity.WARNING, "migration " + e.migration
+                            + " changes " + col + ", as migration " + previous.migration + " does; they must not be in flight"
+                            + " together", "contract " + previous.migration + " before applying " + e.migration));
+                }
+            }
+            for (String col : e.creates) {
+                Entry creator = createdBy.get(col);
+                if (creator != null && !creator.migration.equals(e.migration) && removed(removedBy, col) == null) {
+                    out.add(error(e, e.kind + " creates " + col + ", which migration " + creator.migration + " ("
+                            + creator.file + ":" + creator.line + ") already creates"));
+                }
+            }
+            for (String col : e.touches) {
+                lastChangedBy.put(col, e);
+            }
+            for (String col : e.removes) {
+                removedBy.put(col, e);
+                createdBy.remove(col);
+            }
+            for (String col : e.creates) {
+                createdBy.put(col, e);
+                removedBy.remove(col);
+            }
+        }
+        return out;
+    }
+
+    /** The entry that removed the column or its whole table, or null. */
+    private static Entry removed(Map<String, Entry> removedBy, String col) {
+        Entry direct = removedBy.get(col);
+        if (direct != null) {
+            return direct;
+        }
+        int dot = col.lastIndexOf('.');
+        return dot < 0 ? null : removedBy.get(col.substring(0, dot) + ".*");
+    }
+
+    private static Finding error(Entry e, String message) {
+        return new Finding(e.file, e.line, e.column, "check/conflict", Severity.ERROR, message,
+                "split or reorder the migrations so each column is changed by one migration at a time");
+    }
+}
