@@ -160,7 +160,7 @@ public final class CheckCommand {
         List<Finding> findings = new ArrayList<>();
         for (PhasePlan phase : plan.phases()) {
             for (Step step : phase.steps()) {
-                if (!irreversible && step.rollbackStatements().isEmpty() && step.backfill().isEmpty()) {
+                if (!irreversible && !step.irreversible() && step.rollbackStatements().isEmpty() && step.needsRollback()) {
                     findings.add(at(m, intent, "check/missing-rollback", Severity.ERROR, intent.kind() + ": step '"
                             + step.description() + "' of phase " + phase.phase() + " has no rollback",
                             "give it a rollback (down), or mark the change irreversible: true"));

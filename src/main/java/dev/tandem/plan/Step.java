@@ -80,6 +80,16 @@ public record Step(
         return rollbackStatements.isEmpty() ? null : String.join(";\n", rollbackStatements);
     }
 
+    /**
+     * Whether undoing this step takes statements: false for a read-only check (declared
+     * {@link LockLevel#ACCESS_SHARE}) and for a backfill (the values it wrote stay; the column they
+     * are in is dropped by an earlier phase's undo). A step that needs one and has none is a
+     * missing rollback unless it is {@link #irreversible()}.
+     */
+    public boolean needsRollback() {
+        return lock != LockLevel.ACCESS_SHARE && backfill.isEmpty();
+    }
+
     public boolean isBackfill() {
         return backfill.isPresent();
     }

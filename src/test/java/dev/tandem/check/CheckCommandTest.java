@@ -157,6 +157,29 @@ class CheckCommandTest {
     }
 
     @Test
+    void rawSqlIntentsAreLintedAndAnIrreversibleOneNeedsNoRollback() throws Exception {
+        write("0001_sql.yaml", "changes:\n"
+                + "  - sql: {phase: expand, up: \"CREATE INDEX tasks_title_idx ON tasks (title)\", down: \"DROP INDEX tasks_title_idx\"}\n"
+                + "  - sql: {phase: contract, up: \"COMMENT ON TABLE tasks IS 'x'\", irreversible: true}\n");
+        Cli.Result r = Cli.run("check", dir.toString(), "--format", "json");
+        assertEquals(4, r.code(), r.describe());
+        List<Map<String, Object>> findings = findings(r.out());
+        List<String> rules = findings.stream().map(f -> (String) f.get("rule")).toList();
+        assertTrue(rules.contains("create-index-not-concurrent"), r.out());
+        assertTrue(rules.contains("drop-index-not-concurrent"), r.out());
+        assertTrue(!rules.contains("check/missing-rollback"), "an irreversible raw SQL step is not a missing rollback: " + r.out());
+        Map<String, Object> first = findings.stream().filter(f -> "create-index-not-concurrent".equals(f.get("rule"))).findFirst().orElseThrow();
+        assertEquals(2L, ((Number) first.get("line")).longValue(), "points into the changelog: " + first);
+    }
+
+    @Test
+    void readOnlyPrechecksAreNotMissingRollbacks() throws Exception {
+        write("0001_unique.yaml", "changes:\n  - add_unique: {table: users, name: users_email_key2, columns: [email]}\n");
+        Cli.Result r = Cli.run("check", dir.toString());
+        assertEquals(0, r.code(), r.describe());
+    }
+
+    @Test
     void formatsAndBadInput() throws Exception {
         write("0001_bad.yaml", "changes: 3\n");
         Cli.Result junit = Cli.run("check", dir.toString(), "--format", "junit");
