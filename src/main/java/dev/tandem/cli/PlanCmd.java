@@ -1,6 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.lifecycle.Preflight;
 import dev.tandem.cli.render.Format;
 import dev.tandem.cli.render.PlanRenderers;
 import dev.tandem.intent.ChangelogReader;
@@ -51,11 +52,17 @@ final class PlanCmd implements Callable<Integer> {
                 Map<String, MigrationRecord> records = ws.records();
                 CatalogSnapshot snapshot = ws.catalog(migrations);
                 plans = new ArrayList<>();
+                boolean live = true; // the snapshot is the live catalog until a pending migration is projected onto it
                 for (Migration m : migrations) {
                     MigrationRecord r = records.get(m.id());
                     boolean pending = r == null || r.status().equals(MigrationRecord.Status.PENDING);
                     if (pending) {
                         plans.add(ws.planner().plan(m, Optional.of(snapshot)));
+                        if (live) {
+                            // the expressions compile against the database as it is (read-only, rolled back)
+                            Preflight.check(ws.connection(), m, snapshot, ws.settings().plan());
+                            live = false;
+                        }
                     } else if (all) {
                         plans.add(ws.storedPlan(r));
                     }

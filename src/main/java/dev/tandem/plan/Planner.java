@@ -85,6 +85,15 @@ public final class Planner {
         return c;
     }
 
+    /** Every author-written expression of the migration, to compile against the live catalog before its DDL. */
+    public List<ExpressionCheck> expressions(Migration migration, CatalogSnapshot catalog) {
+        List<ExpressionCheck> out = new ArrayList<>();
+        for (Intent intent : migration.changes()) {
+            out.addAll(recipeFor(intent).expressions(intent, catalog, options));
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     private static <I extends Intent> Recipe<I> recipeFor(I intent) {
         Recipe<?> r = RECIPES.get(intent.getClass());

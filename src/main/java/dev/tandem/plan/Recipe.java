@@ -18,4 +18,13 @@ public interface Recipe<I extends Intent> {
 
     /** The catalog after this intent's contract phase. Returns {@code before} unchanged when it cannot tell (offline). */
     CatalogSnapshot project(I intent, CatalogSnapshot before, PlanOptions options);
+
+    /**
+     * The author-written expressions of the intent to compile against the live catalog before any
+     * DDL ({@link ExpressionCheck}); none by default. Only called with a catalog in which the
+     * intent planned without error.
+     */
+    default java.util.List<ExpressionCheck> expressions(I intent, CatalogSnapshot catalog, PlanOptions options) {
+        return java.util.List.of();
+    }
 }

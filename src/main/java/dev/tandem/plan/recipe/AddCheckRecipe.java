@@ -79,4 +79,15 @@ public final class AddCheckRecipe implements Recipe<AddCheck> {
         Constraint k = new Constraint(intent.name(), "c", "CHECK (" + intent.check() + ")", true, cols, "", List.of());
         return Projections.constraints(before, t, l -> Projections.plus(l, k), l -> l);
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.AddCheck intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "check", t, intent.check(), java.util.Optional.of("boolean")));
+        intent.up().forEach((col, expr) -> out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "up." + col, t, expr,
+                dev.tandem.plan.ExpressionCheck.typeOf(catalog, t, col))));
+        return out;
+    }
 }

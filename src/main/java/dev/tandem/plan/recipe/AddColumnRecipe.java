@@ -221,4 +221,18 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
     private static UniqueViaIndex uniqueOn(QualifiedName t, String name, String column) {
         return new UniqueViaIndex(t, name, ConcurrentIndexBuild.create(t, name, true, "btree (" + Ident.quote(column) + ")"), "");
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.AddColumn intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        var c = intent.column();
+        intent.up().ifPresent(up -> out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "up", t, up, java.util.Optional.of(c.type()))));
+        c.defaultExpr().ifPresent(d -> out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "column.default", t, d,
+                java.util.Optional.of(c.type()))));
+        c.check().ifPresent(k -> out.add(new dev.tandem.plan.ExpressionCheck(intent.position(), intent.kind(), "column.check", t,
+                java.util.Map.of(c.name(), c.type()), k, java.util.Optional.of("boolean"))));
+        return out;
+    }
 }

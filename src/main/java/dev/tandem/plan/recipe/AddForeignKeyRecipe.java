@@ -126,4 +126,14 @@ public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
                 intent.referencedColumns());
         return Projections.constraints(before, t, l -> Projections.plus(l, k), l -> l);
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.AddForeignKey intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        intent.up().forEach((col, expr) -> out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "up." + col, t, expr,
+                dev.tandem.plan.ExpressionCheck.typeOf(catalog, t, col))));
+        return out;
+    }
 }

@@ -112,4 +112,13 @@ public final class CreateIndexRecipe implements Recipe<CreateIndex> {
                 keys.stream().map(k -> "").toList(), intent.include(), intent.where(), Optional.empty());
         return Projections.constraints(before, t, l -> l, l -> Projections.plus(l, i));
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.CreateIndex intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        intent.where().ifPresent(w -> out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "where", t, w, java.util.Optional.of("boolean"))));
+        return out;
+    }
 }

@@ -198,4 +198,14 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
                 || SqlTokens.mentionsColumn(SqlTokens.afterKeyword(i.definition(), "using"), g))).toList();
         return new Table(tb.name(), tb.kind(), columns, constraints, indexes, tb.triggers(), tb.acl(), tb.rowEstimate(), tb.comment());
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.DropColumn intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        intent.down().ifPresent(d -> out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "down", t, d,
+                dev.tandem.plan.ExpressionCheck.typeOf(catalog, t, intent.column()))));
+        return out;
+    }
 }

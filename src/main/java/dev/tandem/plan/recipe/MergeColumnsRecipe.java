@@ -26,4 +26,16 @@ public final class MergeColumnsRecipe implements Recipe<MergeColumns> {
     public CatalogSnapshot project(MergeColumns intent, CatalogSnapshot before, PlanOptions options) {
         return ColumnReshape.project(before, intent.table().resolve(options.defaultSchema()), intent.columns(), List.of(intent.into()));
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.MergeColumns intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        var into = intent.into();
+        out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "into.up", t, into.up(), java.util.Optional.of(into.type())));
+        intent.down().forEach((col, expr) -> out.add(new dev.tandem.plan.ExpressionCheck(intent.position(), intent.kind(), "down." + col, t,
+                java.util.Map.of(into.name(), into.type()), expr, dev.tandem.plan.ExpressionCheck.typeOf(catalog, t, col))));
+        return out;
+    }
 }

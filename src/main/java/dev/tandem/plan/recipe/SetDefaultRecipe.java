@@ -52,4 +52,13 @@ public final class SetDefaultRecipe implements Recipe<SetDefault> {
                 c -> new Column(c.name(), c.position(), c.type(), c.notNull(), Optional.of(intent.defaultExpr()), c.identity(),
                         c.generated(), c.collation(), c.comment()));
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.SetDefault intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "default", t, intent.defaultExpr(), dev.tandem.plan.ExpressionCheck.typeOf(catalog, t, intent.column())));
+        return out;
+    }
 }

@@ -81,4 +81,14 @@ public final class SetNotNullRecipe implements Recipe<SetNotNull> {
         return Projections.column(before, intent.table().resolve(options.defaultSchema()), intent.column(),
                 c -> new Column(c.name(), c.position(), c.type(), true, c.defaultExpr(), c.identity(), c.generated(), c.collation(), c.comment()));
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.SetNotNull intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        intent.up().ifPresent(up -> out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "up", t, up,
+                dev.tandem.plan.ExpressionCheck.typeOf(catalog, t, intent.column()))));
+        return out;
+    }
 }

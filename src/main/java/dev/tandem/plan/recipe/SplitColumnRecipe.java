@@ -26,4 +26,18 @@ public final class SplitColumnRecipe implements Recipe<SplitColumn> {
     public CatalogSnapshot project(SplitColumn intent, CatalogSnapshot before, PlanOptions options) {
         return ColumnReshape.project(before, intent.table().resolve(options.defaultSchema()), List.of(intent.column()), intent.into());
     }
+
+    @Override
+    public java.util.List<dev.tandem.plan.ExpressionCheck> expressions(dev.tandem.intent.SplitColumn intent, dev.tandem.catalog.CatalogSnapshot catalog,
+                                                          dev.tandem.plan.PlanOptions options) {
+        dev.tandem.sql.QualifiedName t = intent.table().resolve(options.defaultSchema());
+        java.util.List<dev.tandem.plan.ExpressionCheck> out = new java.util.ArrayList<>();
+        java.util.Map<String, String> news = new java.util.LinkedHashMap<>();
+        for (var d : intent.into()) {
+            news.put(d.name(), d.type());
+            out.add(dev.tandem.plan.ExpressionCheck.overRow(intent.position(), intent.kind(), "into." + d.name() + ".up", t, d.up(), java.util.Optional.of(d.type())));
+        }
+        out.add(new dev.tandem.plan.ExpressionCheck(intent.position(), intent.kind(), "down", t, news, intent.down(), dev.tandem.plan.ExpressionCheck.typeOf(catalog, t, intent.column())));
+        return out;
+    }
 }
