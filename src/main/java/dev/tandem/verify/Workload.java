@@ -1,0 +1,181 @@
+package dev.tandem.verify;
+
+import dev.tandem.plan.BackfillSpec;
+import dev.tandem.sql.QualifiedName;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Randomized writes of the old and the new application version after a phase, and the dual-write
+ * check, all in one transaction that is rolled back afterwards (so the phase's own rollback is
+ * then compared against the state before the phase).
+ * <ul>
+ *   <li>Each application inserts rows and updates random rows of every table the migration
+ *       touches, writing only the columns it knows: the old application those of the catalog
+ *       before the migration, the new one those of the catalog the migration projects. A write the
+ *       migration's objects reject (NOT NULL, a foreign key, a CHECK the migration added) is an
+ *       error; a conflict with a unique key or a CHECK that existed before is the generator's
+ *       limit and only counted.</li>
+ *   <li>A column an application writes that is missing while it runs is an error.</li>
+ *   <li>Dual-write: for every backfill of the plan, no row may have target ≠ expression — rows
+ *       written in this transaction only before the backfill has run, every row after it.</li>
+ * </ul>
+ * Before the backfill has run, updates write all the columns the application knows, so each
+ * written row passes through the sync trigger.
+ */
+final class Workload {
+    /**
+     * Who writes: an application version, the columns it knows per table, and those of them it
+     * knows as NOT NULL (it never writes NULL there, whatever the column is during the migration).
+     */
+    record App(String name, Map<QualifiedName, Set<String>> columns, Map<QualifiedName, Set<String>> notNull) {}
+
+    /** A backfill whose result must hold, and whether every row (else only rows written now) is checked. */
+    record Invariant(BackfillSpec spec, boolean allRows) {}
+
+    /** What the run saw. */
+    record Outcome(List<String> errors, List<String> notes, int statements, int rowsWritten) {}
+
+    private static final int INSERT_ROWS = 20;
+    private static final int UPDATE_ROWS = 10;
+
+    private final Connection c;
+    private final Random random;
+    private final Map<QualifiedName, Set<String>> constraintsBefore;
+
+    /**
+     * @param constraintsBefore constraint names per table before the migration (a violation of one
+     *                          of these is the generator's fault, not the migration's)
+     */
+    Workload(Connection c, long seed, Map<QualifiedName, Set<String>> constraintsBefore) {
+        this.c = c;
+        this.random = new Random(seed);
+        this.constraintsBefore = constraintsBefore;
+    }
+
+    Outcome run(List<App> apps, List<Invariant> invariants, boolean fullUpdates) throws SQLException {
+        List<String> errors = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        int statements = 0;
+        int rows = 0;
+        c.setAutoCommit(false);
+        try {
+            long firstXid;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT txid_current() % 4294967296")) {
+                rs.next();
+                firstXid = rs.getLong(1);
+            }
+            for (App app : apps) {
+                for (Map.Entry<QualifiedName, Set<String>> e : app.columns().entrySet()) {
+                    QualifiedName t = e.getKey();
+                    TableModel live = TableModel.read(c, t).orElse(null);
+                    if (live == null) {
+                        errors.add("the " + app.name() + " application writes table " + t + ", which does not exist now");
+                        continue;
+                    }
+                    TableModel m = live.withNotNull(app.notNull().getOrDefault(t, Set.of()));
+                    List<String> missing = e.getValue().stream().filter(col -> m.column(col).isEmpty()).sorted().toList();
+                    if (!missing.isEmpty()) {
+                        errors.add("the " + app.name() + " application writes " + t + "." + String.join(", ", missing)
+                                + ", which does not exist now");
+                    }
+                    long first = 1_000_000L + random.nextInt(9_000_000);
+                    long salt = random.nextInt(1_000_000);
+                    List<String> sqls = new ArrayList<>();
+                    RowGenerator.Insert insert = RowGenerator.insert(m, e.getValue(), first, INSERT_ROWS, salt);
+                    insert.sql().ifPresent(sqls::add);
+                    insert.problem().ifPresent(p -> notes.add("no " + app.name() + "-application inserts into " + t + ": " + p));
+                    List<String> updatable = RowGenerator.updatable(m, e.getValue());
+                    if (!updatable.isEmpty()) {
+                        RowGenerator.update(m, updatable, first + 100, UPDATE_ROWS, salt).ifPresent(sqls::add);
+                        List<String> some = fullUpdates ? updatable : subset(updatable);
+                        RowGenerator.update(m, some, first + 200, UPDATE_ROWS, salt + 1).ifPresent(sqls::add);
+                        String one = updatable.get(random.nextInt(updatable.size()));
+                        RowGenerator.update(m, fullUpdates ? updatable : List.of(one), first + 300, UPDATE_ROWS, salt + 2)
+                                .ifPresent(sqls::add);
+                    }
+                    for (String sql : sqls) {
+                        statements++;
+                        Savepoint sp = c.setSavepoint();
+                        try (Statement s = c.createStatement()) {
+                            rows += s.executeUpdate(sql);
+                            c.releaseSavepoint(sp);
+                        } catch (SQLException ex) {
+                            c.rollback(sp);
+                            classify(app, t, ex, errors, notes);
+                        }
+                    }
+                }
+            }
+            for (Invariant inv : invariants) {
+                check(inv, firstXid, errors, notes);
+            }
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        return new Outcome(errors, notes, statements, rows);
+    }
+
+    private List<String> subset(List<String> cols) {
+        List<String> out = new ArrayList<>();
+        for (String col : cols) {
+            if (random.nextBoolean()) {
+                out.add(col);
+            }
+        }
+        return out.isEmpty() ? List.of(cols.get(random.nextInt(cols.size()))) : out;
+    }
+
+    private void classify(App app, QualifiedName t, SQLException ex, List<String> errors, List<String> notes) {
+        String state = ex.getSQLState() == null ? "" : ex.getSQLState();
+        String constraint = ex instanceof PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getConstraint() : null;
+        String what = "a " + app.name() + "-application write to " + t + " failed: " + ex.getMessage().strip().replace('\n', ' ');
+        boolean generatorsLimit = state.equals("23505")
+                || (state.equals("23514") && constraint != null && constraintsBefore.getOrDefault(t, Set.of()).contains(constraint));
+        boolean migrationsFault = state.equals("23502") || state.equals("23503") || state.equals("23514");
+        if (migrationsFault && !generatorsLimit) {
+            errors.add(what);
+        } else {
+            notes.add(what);
+        }
+    }
+
+    private void check(Invariant inv, long firstXid, List<String> errors, List<String> notes) throws SQLException {
+        BackfillSpec spec = inv.spec();
+        List<String> differs = new ArrayList<>();
+        for (BackfillSpec.Assignment a : spec.assignments()) {
+            differs.add("(" + dev.tandem.sql.Ident.quote(a.column()) + ") IS DISTINCT FROM (" + a.expression() + ")");
+        }
+        String where = "(" + String.join(" OR ", differs) + ")"
+                + (inv.allRows() ? "" : " AND xmin::text::bigint >= " + firstXid);
+        String sql = "SELECT count(*) FROM " + spec.table().sql() + " WHERE " + where;
+        Savepoint sp = c.setSavepoint();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            long bad = rs.getLong(1);
+            if (bad > 0) {
+                errors.add("dual-write: " + bad + " row" + (bad == 1 ? "" : "s") + " of " + spec.table() + " where "
+                        + describe(spec) + " does not hold (" + (inv.allRows() ? "all rows" : "rows written in this phase") + ")");
+            }
+            c.releaseSavepoint(sp);
+        } catch (SQLException ex) {
+            c.rollback(sp);
+            notes.add("could not check " + describe(spec) + " on " + spec.table() + ": " + ex.getMessage().strip());
+        }
+    }
+
+    static String describe(BackfillSpec spec) {
+        return String.join(", ", spec.assignments().stream().map(a -> a.column() + " = " + a.expression()).toList());
+    }
+}
