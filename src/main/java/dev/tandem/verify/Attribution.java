@@ -6,14 +6,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Guesses which steps of a phase left the differences a rollback did not undo: the names in the
- * fingerprint's diff lines are looked up in each step's forward and rollback SQL and description;
- * the steps that mention the most specific matching name (the one the fewest steps mention) are
- * the suspects. A heuristic: it names nothing when no step mentions any of the names.
+ * fingerprint's diff lines are looked up in each step's forward and rollback SQL; per line, the
+ * steps that mention its most specific name (the one the fewest steps mention) are suspects. A heuristic: it names nothing when no step mentions any of the names.
  */
 final class Attribution {
     private static final Pattern WORD = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_$]*");
@@ -29,18 +29,25 @@ final class Attribution {
     private Attribution() {
     }
 
-    /** Indexes (0-based) of the suspect steps, in order. */
+    /**
+     * Indexes (0-based) of the suspect steps, in order: for each diff line, the steps that mention
+     * its most specific name; the union over all lines.
+     */
     static List<Integer> suspects(List<Step> steps, List<String> diff) {
-        Set<String> names = new HashSet<>();
-        for (String line : diff) {
-            names.addAll(words(line));
-        }
         List<Set<String>> stepWords = new ArrayList<>();
         for (Step s : steps) {
             Set<String> w = new HashSet<>(words(s.sql()));
             s.rollbackStatements().forEach(r -> w.addAll(words(r)));
             stepWords.add(w);
         }
+        Set<Integer> chosen = new TreeSet<>();
+        for (String line : diff) {
+            chosen.addAll(suspectsOf(words(line), stepWords));
+        }
+        return List.copyOf(chosen);
+    }
+
+    private static Set<Integer> suspectsOf(Set<String> names, List<Set<String>> stepWords) {
         int best = Integer.MAX_VALUE;
         Set<Integer> chosen = new HashSet<>();
         for (String name : names) {
@@ -64,7 +71,7 @@ final class Attribution {
                 chosen.addAll(hits);
             }
         }
-        return chosen.stream().sorted().toList();
+        return chosen;
     }
 
     private static Set<String> words(String s) {

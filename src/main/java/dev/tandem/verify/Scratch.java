@@ -125,7 +125,8 @@ final class Scratch implements AutoCloseable {
             dropNew(s, "SELECT c.oid::bigint, CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'"
                     + " WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END || ' IF EXISTS ' || c.oid::regclass::text"
                     + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE " + USER_SCHEMAS + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')", initial.relations());
+                    + " WHERE " + USER_SCHEMAS + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')"
+                    + " ORDER BY c.relkind = 'S'", initial.relations()); // sequences last: identity ones go with their table
             dropNew(s, "SELECT t.oid::bigint, 'TYPE IF EXISTS ' || t.oid::regtype::text FROM pg_catalog.pg_type t"
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " + USER_SCHEMAS
                     + " AND (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND EXISTS (SELECT FROM pg_catalog.pg_class c"
@@ -149,8 +150,16 @@ final class Scratch implements AutoCloseable {
                 }
             }
         }
+        SQLException first = null;
         for (String d : drops) {
-            s.execute(d);
+            try {
+                s.execute(d);
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
