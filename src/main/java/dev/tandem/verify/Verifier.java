@@ -226,6 +226,28 @@ public final class Verifier {
         executor.purge(c, plan);
     }
 
+    /**
+     * {@code Step.irreversible()} where the plan model has it (a step the user declared
+     * {@code irreversible: true}); false on a model without it. Read reflectively only because the
+     * flag arrives from a parallel branch; replace with a direct call once both are merged.
+     */
+    static boolean irreversible(Step s) {
+        try {
+            return (Boolean) Step.class.getMethod("irreversible").invoke(s);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Integer> firstIrreversible(List<Step> steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (irreversible(steps.get(i))) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
     static double seconds(long startNs) {
         return (System.nanoTime() - startNs) / 1e9;
     }
@@ -341,6 +363,13 @@ public final class Verifier {
                     wj.put("notes", w.notes());
                     pj.put("workload", wj);
 
+                    Optional<Integer> oneWay = firstIrreversible(steps);
+                    if (oneWay.isPresent()) {
+                        verdicts.add(Verdict.warning(Verdict.NO_ROLLBACK, label(p.wireName(), steps, oneWay.get())
+                                + " is declared irreversible: the rollback of " + p + " is not exercised", ""));
+                        finishPhase(cases, phasesJson, pj, p.wireName(), tp, verdicts);
+                        continue;
+                    }
                     tracer.begin(c);
                     executor.rollback(c, plan, p);
                     pj.put("rollback", rollbackJson(p, steps, tracer.traces(), verdicts));
@@ -483,7 +512,7 @@ public final class Verifier {
                 List<Step> steps = plan.phase(p).steps();
                 for (int i = 0; i < steps.size(); i++) {
                     Step s = steps.get(i);
-                    if (!s.rollbackStatements().isEmpty() || s.undoBackfill().isPresent()) {
+                    if (!s.rollbackStatements().isEmpty() || s.undoBackfill().isPresent() || irreversible(s)) {
                         continue;
                     }
                     if (s.isBackfill()) {
