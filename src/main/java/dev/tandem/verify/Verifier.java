@@ -310,13 +310,15 @@ public final class Verifier {
             Workload.App oldApp = new Workload.App("old", appColumns(before, touched, false), appColumns(before, touched, true));
             Workload.App newApp = new Workload.App("new", appColumns(after, touched, false), appColumns(after, touched, true));
             Phase backfillPhase = null;
-            List<BackfillSpec> specs = new ArrayList<>();
+            List<BackfillSpec> specs = new ArrayList<>(); // target = up(old): what the old application's writes must give
+            List<BackfillSpec> undoSpecs = new ArrayList<>(); // old = down(new): what the new application's writes must give
             for (Phase p : Phase.values()) {
                 for (Step s : plan.phase(p).steps()) {
                     if (s.backfill().isPresent()) {
                         specs.add(s.backfill().get());
                         backfillPhase = backfillPhase == null ? p : backfillPhase;
                     }
+                    s.undoBackfill().ifPresent(undoSpecs::add);
                 }
             }
 
@@ -335,32 +337,47 @@ public final class Verifier {
                     executor.apply(c, plan, p);
                     pj.put("steps", forwardJson(p, steps, tracer.traces(), verdicts, true));
 
-                    List<Workload.App> apps = new ArrayList<>();
+                    boolean syncing = p.ordinal() >= Phase.DUAL_WRITE.ordinal() && p.ordinal() <= Phase.SWITCH_READS.ordinal();
+                    boolean backfilled = backfillPhase != null && p.ordinal() >= backfillPhase.ordinal();
+                    Workload workload = new Workload(c, (m.id() + p).hashCode(), constraintsBefore);
+                    List<String> apps = new ArrayList<>();
+                    List<String> notes = new ArrayList<>();
+                    int statements = 0;
+                    int rowsWritten = 0;
+                    int checks = 0;
+                    List<String> errors = new ArrayList<>();
                     if (p.ordinal() <= Phase.SWITCH_READS.ordinal()) {
-                        apps.add(oldApp);
+                        List<Workload.Invariant> inv = syncing ? specs.stream().map(x -> new Workload.Invariant(x, backfilled)).toList() : List.of();
+                        Workload.Outcome w = workload.run(oldApp, inv, !backfilled);
+                        apps.add(oldApp.name());
+                        errors.addAll(w.errors());
+                        notes.addAll(w.notes());
+                        statements += w.statements();
+                        rowsWritten += w.rowsWritten();
+                        checks += inv.size();
                     }
                     if (p.ordinal() >= Phase.BACKFILL.ordinal()) {
-                        apps.add(newApp);
+                        List<Workload.Invariant> inv = syncing ? undoSpecs.stream().map(x -> new Workload.Invariant(x, false)).toList() : List.of();
+                        Workload.Outcome w = workload.run(newApp, inv, false);
+                        apps.add(newApp.name());
+                        errors.addAll(w.errors());
+                        notes.addAll(w.notes());
+                        statements += w.statements();
+                        rowsWritten += w.rowsWritten();
+                        checks += inv.size();
                     }
-                    List<Workload.Invariant> invariants = new ArrayList<>();
-                    if (p.ordinal() >= Phase.DUAL_WRITE.ordinal() && p.ordinal() <= Phase.SWITCH_READS.ordinal()) {
-                        boolean all = backfillPhase != null && p.ordinal() >= backfillPhase.ordinal();
-                        specs.forEach(s -> invariants.add(new Workload.Invariant(s, all)));
-                    }
-                    boolean beforeBackfill = backfillPhase == null || p.ordinal() < backfillPhase.ordinal();
-                    Workload.Outcome w = new Workload(c, (m.id() + p).hashCode(), constraintsBefore).run(apps, invariants, beforeBackfill);
-                    for (String e : w.errors()) {
+                    for (String e : errors) {
                         verdicts.add(Verdict.error(e.startsWith("dual-write") ? Verdict.DUAL_WRITE : Verdict.APP_WRITE,
                                 m.id() + " " + p + ": " + e, e.startsWith("dual-write")
-                                        ? "the sync trigger must keep target = expression for every write of either application"
+                                        ? "the sync trigger must keep both representations equal for every write of either application"
                                         : "both application versions must keep working in this phase"));
                     }
                     Map<String, Object> wj = new LinkedHashMap<>();
-                    wj.put("applications", apps.stream().map(Workload.App::name).toList());
-                    wj.put("statements", w.statements());
-                    wj.put("rows_written", w.rowsWritten());
-                    wj.put("dual_write_checks", invariants.size());
-                    wj.put("notes", w.notes());
+                    wj.put("applications", apps);
+                    wj.put("statements", statements);
+                    wj.put("rows_written", rowsWritten);
+                    wj.put("dual_write_checks", checks);
+                    wj.put("notes", notes);
                     pj.put("workload", wj);
 
                     Optional<Integer> oneWay = firstIrreversible(steps);

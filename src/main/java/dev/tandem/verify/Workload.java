@@ -15,7 +15,7 @@ import java.util.Set;
 import org.postgresql.util.PSQLException;
 
 /**
- * Randomized writes of the old and the new application version after a phase, and the dual-write
+ * Randomized writes of the old or the new application version after a phase, and the dual-write
  * check, all in one transaction that is rolled back afterwards (so the phase's own rollback is
  * then compared against the state before the phase).
  * <ul>
@@ -26,8 +26,10 @@ import org.postgresql.util.PSQLException;
  *       error; a conflict with a unique key or a CHECK that existed before is the generator's
  *       limit and only counted.</li>
  *   <li>A column an application writes that is missing while it runs is an error.</li>
- *   <li>Dual-write: for every backfill of the plan, no row may have target ≠ expression — rows
- *       written in this transaction only before the backfill has run, every row after it.</li>
+ *   <li>Dual-write invariants, checked after the writes: a backfill's {@code target = expression}
+ *       (checked for the old application: {@code up} over the old row), or an undo backfill's
+ *       (checked for the new application: {@code down} over the new row) — over the rows written
+ *       in the transaction, or over every row once the backfill has run.</li>
  * </ul>
  * Before the backfill has run, updates write all the columns the application knows, so each
  * written row passes through the sync trigger.
@@ -62,7 +64,8 @@ final class Workload {
         this.constraintsBefore = constraintsBefore;
     }
 
-    Outcome run(List<App> apps, List<Invariant> invariants, boolean fullUpdates) throws SQLException {
+    /** One application's writes, then the invariants, in one transaction that is rolled back. */
+    Outcome run(App app, List<Invariant> invariants, boolean fullUpdates) throws SQLException {
         List<String> errors = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int statements = 0;
@@ -74,7 +77,7 @@ final class Workload {
                 rs.next();
                 firstXid = rs.getLong(1);
             }
-            for (App app : apps) {
+            {
                 for (Map.Entry<QualifiedName, Set<String>> e : app.columns().entrySet()) {
                     QualifiedName t = e.getKey();
                     TableModel live = TableModel.read(c, t).orElse(null);
@@ -117,7 +120,7 @@ final class Workload {
                 }
             }
             for (Invariant inv : invariants) {
-                check(inv, firstXid, errors, notes);
+                check(app, inv, firstXid, errors, notes);
             }
         } finally {
             c.rollback();
@@ -151,7 +154,7 @@ final class Workload {
         }
     }
 
-    private void check(Invariant inv, long firstXid, List<String> errors, List<String> notes) throws SQLException {
+    private void check(App app, Invariant inv, long firstXid, List<String> errors, List<String> notes) throws SQLException {
         BackfillSpec spec = inv.spec();
         List<String> differs = new ArrayList<>();
         for (BackfillSpec.Assignment a : spec.assignments()) {
@@ -166,7 +169,8 @@ final class Workload {
             long bad = rs.getLong(1);
             if (bad > 0) {
                 errors.add("dual-write: " + bad + " row" + (bad == 1 ? "" : "s") + " of " + spec.table() + " where "
-                        + describe(spec) + " does not hold (" + (inv.allRows() ? "all rows" : "rows written in this phase") + ")");
+                        + describe(spec) + " does not hold (" + (inv.allRows() ? "all rows, after the " + app.name() + " application's writes"
+                        : "rows the " + app.name() + " application wrote in this phase") + ")");
             }
             c.releaseSavepoint(sp);
         } catch (SQLException ex) {
