@@ -136,7 +136,7 @@ final class LockTracer implements StatementRunner.Observer {
     public void finished(Connection c, String sql) throws SQLException {
         Map<Long, LockLevel> locks = sampler == null ? Map.of() : sampler.stopAndGet();
         sampler = null;
-        record(c, sql, false, locks, List.of());
+        record(c, sql, false, locks, new ArrayList<>());
     }
 
     private void record(Connection c, String sql, boolean inTransaction, Map<Long, LockLevel> locks, List<String> scanned)

@@ -239,6 +239,16 @@ public final class Verifier {
         }
     }
 
+    /** The first trace of {@code sql} at or after {@code from} (the executor may run extra statements, e.g. a cleanup); -1 if none. */
+    private static int indexOf(List<StatementTrace> traces, String sql, int from) {
+        for (int i = from; i < traces.size(); i++) {
+            if (traces.get(i).sql().equals(sql)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static Optional<Integer> firstIrreversible(List<Step> steps) {
         for (int i = 0; i < steps.size(); i++) {
             if (irreversible(steps.get(i))) {
@@ -477,12 +487,16 @@ public final class Verifier {
                 sj.put("declared", decl);
                 if (s.isBackfill()) {
                     sj.put("trace", "batched backfill: ROW EXCLUSIVE per batch, not traced");
-                } else if (k < traces.size()) {
-                    StatementTrace tr = traces.get(k++);
-                    sj.put("trace", tr.toJson());
-                    verdicts.addAll(StepJudge.judge(label(phase, steps, i), s, tr, declared));
                 } else {
-                    sj.put("trace", "not seen");
+                    int found = indexOf(traces, s.sql(), k);
+                    if (found >= 0) {
+                        StatementTrace tr = traces.get(found);
+                        k = found + 1;
+                        sj.put("trace", tr.toJson());
+                        verdicts.addAll(StepJudge.judge(label(phase, steps, i), s, tr, declared));
+                    } else {
+                        sj.put("trace", "not seen");
+                    }
                 }
                 out.add(sj);
             }
@@ -496,10 +510,12 @@ public final class Verifier {
             for (int i = steps.size() - 1; i >= 0; i--) {
                 Step s = steps.get(i);
                 for (String stmt : s.rollbackStatements()) {
-                    if (k >= traces.size()) {
-                        break;
+                    int found = indexOf(traces, stmt, k);
+                    if (found < 0) {
+                        continue;
                     }
-                    StatementTrace tr = traces.get(k++);
+                    StatementTrace tr = traces.get(found);
+                    k = found + 1;
                     Map<String, Object> sj = new LinkedHashMap<>();
                     sj.put("index", i + 1);
                     sj.put("description", s.description());
