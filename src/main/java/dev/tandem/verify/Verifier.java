@@ -358,7 +358,7 @@ public final class Verifier {
                     List<String> errors = new ArrayList<>();
                     if (p.ordinal() <= Phase.SWITCH_READS.ordinal()) {
                         List<Workload.Invariant> inv = syncing ? specs.stream().map(x -> new Workload.Invariant(x, backfilled)).toList() : List.of();
-                        Workload.Outcome w = workload.run(oldApp, inv, !backfilled);
+                        Workload.Outcome w = workload.run(oldApp, inv);
                         apps.add(oldApp.name());
                         errors.addAll(w.errors());
                         notes.addAll(w.notes());
@@ -367,8 +367,8 @@ public final class Verifier {
                         checks += inv.size();
                     }
                     if (p.ordinal() >= Phase.BACKFILL.ordinal()) {
-                        List<Workload.Invariant> inv = syncing ? undoSpecs.stream().map(x -> new Workload.Invariant(x, false)).toList() : List.of();
-                        Workload.Outcome w = workload.run(newApp, inv, false);
+                        List<Workload.Invariant> inv = syncing ? undoSpecs.stream().map(x -> new Workload.Invariant(x, backfilled)).toList() : List.of();
+                        Workload.Outcome w = workload.run(newApp, inv);
                         apps.add(newApp.name());
                         errors.addAll(w.errors());
                         notes.addAll(w.notes());

@@ -157,10 +157,10 @@ class VerifyTest {
         List<Finding> dualWrite = caseNamed(r, "dual-write").findings();
         assertTrue(dualWrite.stream().anyMatch(f -> f.rule().equals(Verdict.DUAL_WRITE) && f.message().startsWith(
                 "0001_rename_full_name dual-write: dual-write: ") && f.message().contains(
-                "display_name = \"full_name\" does not hold (rows the old application wrote in this phase)")), dualWrite.toString());
+                "display_name = \"full_name\" does not hold (rows the old application inserted in this phase)")), dualWrite.toString());
         List<Finding> backfill = caseNamed(r, "backfill").findings();
         assertTrue(backfill.stream().anyMatch(f -> f.rule().equals(Verdict.DUAL_WRITE) && f.message().contains(
-                "full_name = \"display_name\" does not hold (rows the new application wrote in this phase)")), backfill.toString());
+                "full_name = \"display_name\" does not hold (all rows, after the new application's writes)")), backfill.toString());
     }
 
     @Test
@@ -172,5 +172,35 @@ class VerifyTest {
         assertEquals("0001_rename_full_name expand step 1/1 \"add column display_name (text) beside full_name\" has no rollback",
                 f.get(0).message());
         assertFalse(errors(r, Verdict.ROLLBACK_NOT_EXACT).isEmpty(), "the column left behind shows in the fingerprint too");
+    }
+
+    @Test
+    void migrationOptionCarriesEarlierOnesThroughPurgeAndSeedFileReplacesSyntheticRows(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("0001_rename_full_name.yaml"), dev.tandem.testing.LifecycleDriver.RENAME_YAML);
+        java.nio.file.Files.writeString(dir.resolve("0002_rename_email.yaml"), """
+                description: Rename users.email to email_address
+                changes:
+                  - rename_column: {table: users, column: email, to: email_address}
+                """);
+        java.nio.file.Path seed = dir.resolve("seed.sql");
+        java.nio.file.Files.writeString(seed, "INSERT INTO users (email, full_name, password_hash)"
+                + " SELECT 'u' || g || '@example.com', 'User ' || g, 'x' FROM generate_series(1, 120) g;");
+        TestDatabase db = TestDatabase.create("verify_two");
+        VerifyOptions o = options(db).withMigration("0002_rename_email");
+        o = new VerifyOptions(o.scratch(), o.allowExisting(), o.baseSchema(), Optional.of(seed), o.rows(), o.migration(),
+                o.all(), o.plan(), o.log(), o.verbose());
+        Report r = new Verifier(o, planner()).run(ChangelogReader.readPath(dir));
+        assertEquals(List.of(), r.findings().stream().filter(Finding::isError).toList());
+        assertTrue(r.cases().stream().allMatch(c -> c.suite().equals("0002_rename_email")), r.cases().toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("verify: 0001_rename_full_name carried through purge")), log.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(ReportFormat.JSON.render(r));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> migration = ((List<Map<String, Object>>) json.get("migrations")).get(0);
+        assertEquals(Map.of(), migration.get("seeded_rows"), "--seed replaces the synthetic rows");
+        String steps = Json.write(migration.get("phases"));
+        assertTrue(steps.contains("CREATE UNIQUE INDEX CONCURRENTLY") && steps.contains("pg_locks sampled while running"),
+                "the index copy runs outside a transaction: " + steps);
     }
 }
