@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * scan under a write-blocking lock, a broken dual-write or a step without rollback. See docs/verify.md.
  * <p>Unlike the other commands it never reads TANDEM_URL: a scratch database must be named explicitly.
  */
-@Command(name = "verify", description = "Prove on a scratch database that every phase rolls back exactly, takes only the locks it declares and keeps dual-write consistent.")
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Prove on a scratch database that every phase rolls back exactly, takes only the locks it declares and keeps dual-write consistent.")
 final class VerifyCmd implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -196,6 +196,8 @@ public final class Verifier {
         } catch (IOException e) {
             throw TandemException.badInput(option + " " + file + ": cannot read: " + e.getMessage());
         }
+        // psql meta-commands are not SQL (pg_dump 17.6+ writes backslash-restrict lines): skip them
+        sql = sql.lines().map(l -> l.stripLeading().startsWith("\\") ? "" : l).collect(java.util.stream.Collectors.joining("\n"));
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute(sql);

@@ -50,9 +50,13 @@ class CliVerifyTest {
 
     @SuppressWarnings("unchecked")
     @Test
-    void jsonAndJunitReportsOnStdoutAndTheScratchDatabaseIsCleanedUp() throws Exception {
+    void jsonAndJunitReportsOnStdoutAndTheScratchDatabaseIsCleanedUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         TestDatabase db = TestDatabase.create("cli_verify");
-        Cli.Result json = Cli.run(verify(db, "--base-schema", SCHEMA, "--format", "json"));
+        // as pg_dump 17.6+ writes it: psql meta-commands around the SQL
+        java.nio.file.Path dump = dir.resolve("schema.sql");
+        java.nio.file.Files.writeString(dump, "\\restrict abc123\n" + SampleSchema.schemaSql() + "\n\\unrestrict abc123\n");
+        Cli.Result json = Cli.run(verify(db, "--base-schema", dump.toString(), "--format", "json"));
         Map<String, Object> root = (Map<String, Object>) Json.parse(json.out());
         assertEquals("verify", root.get("tool"));
         assertOnlyKnownRecipeIssue(json, (List<Map<String, Object>>) root.get("findings"));
