@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 LintCmd.class,
                 SnapshotCmd.class,
                 CheckCmd.class,
+                VerifyCmd.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failed at run time", "2:bad input (usage, changelog, unknown table or column, checksum drift)",

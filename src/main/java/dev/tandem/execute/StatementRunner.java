@@ -21,12 +21,45 @@ public final class StatementRunner {
         void run(Connection c) throws SQLException;
     }
 
+    /**
+     * Sees every statement this runner executes, on the executing connection: {@code tandem verify}
+     * reads the backend's locks there. Off by default ({@link #NO_OBSERVER}); an observer must not
+     * change the database nor end the transaction.
+     */
+    public interface Observer {
+        /**
+         * Just before the statement runs: inside its transaction (auto-commit off), or, for a
+         * statement outside a transaction (CONCURRENTLY), in auto-commit mode.
+         */
+        default void starting(Connection c, String sql) throws SQLException {
+        }
+
+        /** After a statement and the journal write ran in their transaction, just before the commit. */
+        default void beforeCommit(Connection c, String sql) throws SQLException {
+        }
+
+        /** After a statement outside a transaction finished. */
+        default void finished(Connection c, String sql) throws SQLException {
+        }
+    }
+
+    /** The default: nothing observes. */
+    public static final Observer NO_OBSERVER = new Observer() {
+    };
+
     private final LockPolicy policy;
     private final Consumer<String> log;
+    private final Observer observer;
 
     public StatementRunner(LockPolicy policy, Consumer<String> log) {
+        this(policy, log, NO_OBSERVER);
+    }
+
+    /** A runner whose statements {@code observer} sees (see {@link Observer}). */
+    public StatementRunner(LockPolicy policy, Consumer<String> log, Observer observer) {
         this.policy = policy;
         this.log = log;
+        this.observer = observer;
     }
 
     public void inTransaction(Connection c, String sql, String table, boolean shortLockTimeout, InTransaction journal) {
@@ -36,9 +69,11 @@ public final class StatementRunner {
                 c.setAutoCommit(false);
                 try (Statement s = c.createStatement()) {
                     s.execute("SET LOCAL lock_timeout = '" + (shortLockTimeout ? policy.timeoutFor(attempt) : 0) + "ms'");
+                    observer.starting(c, sql);
                     s.execute(sql);
                 }
                 journal.run(c);
+                observer.beforeCommit(c, sql);
                 c.commit();
                 c.setAutoCommit(true);
                 return;
@@ -70,8 +105,10 @@ public final class StatementRunner {
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
                 s.execute("SET lock_timeout = 0");
+                observer.starting(c, sql);
                 s.execute(sql);
             }
+            observer.finished(c, sql);
         } catch (SQLException e) {
             throw new TandemException(TandemException.RUNTIME, "statement failed: " + e.getMessage().strip()
                     + " — statement: " + oneLine(sql), e);
