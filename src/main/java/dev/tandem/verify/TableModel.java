@@ -92,13 +92,16 @@ record TableModel(QualifiedName name, boolean view, List<Col> columns, List<List
                 }
             }
         }
+        // A simple updatable view (rename_table's old name) writes into its one base table: the keys,
+        // foreign keys and checks that apply to the application's writes are that table's.
+        long keysOf = view ? baseOf(c, oid).orElse(oid) : oid;
         List<List<String>> unique = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) k JOIN pg_catalog.pg_attribute a
                                 ON a.attrelid = i.indrelid AND a.attnum = k)
                   FROM pg_catalog.pg_index i
                  WHERE i.indrelid = ? AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL""")) {
-            ps.setLong(1, oid);
+            ps.setLong(1, keysOf);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     unique.add(Arrays.asList((String[]) rs.getArray(1).getArray()));
@@ -120,7 +123,7 @@ record TableModel(QualifiedName name, boolean view, List<Col> columns, List<List
                   LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
                  WHERE k.conrelid = ? AND k.contype IN ('f', 'c')
                  ORDER BY k.conname""")) {
-            ps.setLong(1, oid);
+            ps.setLong(1, keysOf);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<String> kcols = Arrays.asList((String[]) rs.getArray(3).getArray());
@@ -134,5 +137,20 @@ record TableModel(QualifiedName name, boolean view, List<Col> columns, List<List
             }
         }
         return Optional.of(new TableModel(t, view, cols, unique, fks, checks));
+    }
+
+    /** The one table a simple view selects from, when it has exactly one. */
+    private static Optional<Long> baseOf(Connection c, long view) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT DISTINCT d.refobjid::bigint FROM pg_catalog.pg_rewrite rw
+                  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+                  JOIN pg_catalog.pg_class b ON b.oid = d.refobjid AND b.relkind IN ('r', 'p')
+                 WHERE rw.ev_class = ? AND d.refobjid <> rw.ev_class""")) {
+            ps.setLong(1, view);
+            try (ResultSet rs = ps.executeQuery()) {
+                Long base = rs.next() ? rs.getLong(1) : null;
+                return base != null && !rs.next() ? Optional.of(base) : Optional.empty();
+            }
+        }
     }
 }

@@ -534,7 +534,8 @@ public final class Verifier {
                 List<Step> steps = plan.phase(p).steps();
                 for (int i = 0; i < steps.size(); i++) {
                     Step s = steps.get(i);
-                    if (!s.rollbackStatements().isEmpty() || s.undoBackfill().isPresent() || s.irreversible()) {
+                    if (!s.rollbackStatements().isEmpty() || s.undoBackfill().isPresent() || s.irreversible()
+                            || s.lock() == dev.tandem.plan.LockLevel.ACCESS_SHARE) { // a read-only check has nothing to undo
                         continue;
                     }
                     if (s.isBackfill()) {

@@ -397,7 +397,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                         LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
             }
             out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + r + " stops being written)", after.dropTrigger(),
-                    after.createTrigger(), LockLevel.SHARE_ROW_EXCLUSIVE, tableName)
+                    after.createTrigger(), LockLevel.ACCESS_EXCLUSIVE, tableName)
                     .withUndoBackfill(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(r, down)))));
             out.add(Phase.CONTRACT, Step.ddl("drop the sync function", after.dropFunction(), SameNameSync.createFunction(after, Authority.NEW),
                     LockLevel.NONE, null));
