@@ -30,13 +30,16 @@ final class StepJudge {
         Optional<Map.Entry<String, LockLevel>> blocking = trace.strongestBlockingLock();
         if (blocking.isPresent()) {
             String held = blocking.get().getValue().sqlName() + " on " + blocking.get().getKey();
+            // A forward step that rewrites or scans under a write-blocking lock fails the gate. An undo that
+            // does (e.g. narrowing varchar(100) back to varchar(50) after an in-place widening) is reported as a
+            // warning: rollbacks are the exception path, and some have no rewrite-free form.
             if (!trace.rewritten().isEmpty()) {
-                out.add(Verdict.error(Verdict.REWRITE_UNDER_LOCK, label + " rewrote " + String.join(", ", trace.rewritten())
+                out.add(forwardError(declared, Verdict.REWRITE_UNDER_LOCK, label + " rewrote " + String.join(", ", trace.rewritten())
                         + " (relfilenode changed) while holding " + held + "; writes wait for the whole rewrite",
                         "avoid the rewrite (add a column and backfill it in batches, then swap) or use a form that does not rewrite"));
             }
             if (!trace.scanned().isEmpty()) {
-                out.add(Verdict.error(Verdict.SCAN_UNDER_LOCK, label + " scanned " + String.join(", ", trace.scanned())
+                out.add(forwardError(declared, Verdict.SCAN_UNDER_LOCK, label + " scanned " + String.join(", ", trace.scanned())
                         + " while holding " + held + "; writes wait for the whole scan",
                         "add constraints NOT VALID and VALIDATE them separately (SHARE UPDATE EXCLUSIVE), build indexes CONCURRENTLY"));
             }
@@ -61,5 +64,10 @@ final class StepJudge {
             }
         }
         return out;
+    }
+
+    /** An error for a forward step, a warning for an undo. */
+    private static Verdict forwardError(boolean forward, String rule, String message, String hint) {
+        return forward ? Verdict.error(rule, message, hint) : Verdict.warning(rule, message, hint);
     }
 }

@@ -72,12 +72,28 @@ public final class SyncTrigger {
     private final QualifiedName function;
     private final String triggerName;
     private final Mapping mapping;
+    private final List<String> requiredOld;
 
     public SyncTrigger(QualifiedName table, QualifiedName function, String triggerName, Mapping mapping) {
+        this(table, function, triggerName, mapping, List.of());
+    }
+
+    private SyncTrigger(QualifiedName table, QualifiedName function, String triggerName, Mapping mapping, List<String> requiredOld) {
         this.table = Objects.requireNonNull(table);
         this.function = Objects.requireNonNull(function);
         this.triggerName = Objects.requireNonNull(triggerName);
         this.mapping = Objects.requireNonNull(mapping);
+        this.requiredOld = List.copyOf(requiredOld);
+    }
+
+    /**
+     * The same trigger, told which old columns are NOT NULL. An INSERT that leaves every new column
+     * NULL and one of these NULL cannot come from the old application (it would fail), so it is
+     * taken as a new-application insert (old := down(new)) instead of an old one — e.g. a new
+     * application inserting a user without first or last name after a split of a NOT NULL full_name.
+     */
+    public SyncTrigger withRequiredOld(List<String> notNullOldColumns) {
+        return new SyncTrigger(table, function, triggerName, mapping, notNullOldColumns);
     }
 
     public QualifiedName function() {
@@ -110,7 +126,8 @@ public final class SyncTrigger {
                     + "  ELSIF " + parens(sourcesChanged) + " AND NOT " + parens(changed(targets)) + " THEN\n" + fill
                     + "  END IF;\n";
         } else {
-            String newIsNull = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ");
+            String newIsNull = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ")
+                    + (requiredOld.isEmpty() ? "" : " AND " + join(requiredOld, c -> "NEW." + Ident.quote(c) + " IS NOT NULL", " AND "));
             String bothChanged = authority == Authority.OLD ? fillNew : fillOld;
             decide = "  IF writer = 'old' THEN\n" + fillNew
                     + "  ELSIF writer = 'new' THEN\n" + fillOld

@@ -85,7 +85,8 @@ final class ColumnReshape {
         List<String> key = table.map(tb -> tb.primaryKey().orElseThrow().columns()).orElse(List.of("<primary key>"));
         ObjectNames names = new ObjectNames(ctx.catalog(), t);
         SyncTrigger sync = new SyncTrigger(t, new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), label)),
-                Names.bounded("tandem_sync", id, label), mapping(olds, news));
+                Names.bounded("tandem_sync", id, label), mapping(olds, news))
+                .withRequiredOld(oldColumns.values().stream().filter(Column::notNull).map(Column::name).toList());
 
         // expand
         List<String> adds = new ArrayList<>();
