@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
         description = "Zero-downtime schema migrations for PostgreSQL: expand, dual-write, backfill, switch-reads, contract.",
         subcommands = {PlanCmd.class, ApplyCmd.class, SwitchReadsCmd.class, ContractCmd.class, PurgeCmd.class,
-                RollbackCmd.class, StatusCmd.class, DemoCmd.class, CommandLine.HelpCommand.class},
+                RollbackCmd.class, StatusCmd.class, DemoCmd.class, BackfillCmd.class, BenchCmd.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failed at run time", "2:bad input (usage, changelog, unknown table or column, checksum drift)",
                 "3:could not get a lock (another Tandem holds the advisory lock, or lock_timeout retries exhausted)",
