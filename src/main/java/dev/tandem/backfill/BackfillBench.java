@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * ({@code id bigint} primary key, {@code old_value text}, empty {@code new_value text}) in schema
  * {@code tandem_bench}, times one {@code UPDATE t SET new_value = old_value} on the first and
  * Tandem's backfill (copy, verify, analyze) on the second, and reports rows/s of both, their ratio
- * and the peak heap of this JVM during the backfill. The tables are dropped afterwards.
+ * and the peak heap of this JVM during the backfill. Autovacuum is off on both tables, so the
+ * cleanup of one run does not slow the other down. The tables are dropped afterwards.
  * <p>It measures one table shape on one server; it is a figure to compare, not a promise. It never
  * runs under traffic (see the demo for that).
  */
@@ -65,7 +66,8 @@ public final class BackfillBench {
         QualifiedName tandem = new QualifiedName(SCHEMA, "bench_backfill");
         for (QualifiedName t : List.of(plain, tandem)) {
             exec(c, "DROP TABLE IF EXISTS " + t.sql());
-            exec(c, "CREATE TABLE " + t.sql() + " (id bigint PRIMARY KEY, old_value text NOT NULL, new_value text)");
+            exec(c, "CREATE TABLE " + t.sql() + " (id bigint PRIMARY KEY, old_value text NOT NULL, new_value text)"
+                    + " WITH (autovacuum_enabled = off)");
             log.accept(String.format("bench: loading %,d rows into %s", n, t.sql()));
             exec(c, "INSERT INTO " + t.sql() + " SELECT g, md5(g::text), NULL FROM generate_series(1, " + n + ") g");
             exec(c, "VACUUM ANALYZE " + t.sql());

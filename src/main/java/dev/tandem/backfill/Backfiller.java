@@ -290,19 +290,12 @@ public final class Backfiller {
                 int size = sizer.size();
                 long t0 = System.nanoTime();
                 beginBatch(true);
-                List<String> upper = key.next(worker, cp.lastKey(), cp.upperKey(), size);
-                long differing;
-                try (PreparedStatement ps = worker.prepareStatement("SELECT count(*) FROM " + spec.table().sql()
-                        + " WHERE " + key.range(cp.lastKey() != null) + " AND " + differsSql)) {
-                    key.bind(ps, 1, cp.lastKey(), upper);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        differing = rs.getLong(1);
-                    }
-                }
+                KeySource.Scan scan = key.scan(worker, cp.lastKey(), cp.upperKey(), size, differsSql);
                 worker.commit();
                 worker.setAutoCommit(true);
-                long rows = key.rowsIn(cp.lastKey(), upper, size, upper.equals(cp.upperKey()));
+                List<String> upper = scan.upper();
+                long differing = scan.differing();
+                long rows = scan.rows();
                 if (differing == 0) {
                     sizer.observe(size, (System.nanoTime() - t0) / 1e6);
                     rowsThisRun += rows;

@@ -35,6 +35,15 @@ sealed interface KeySource permits KeysetSource, PageSource {
      */
     List<String> next(Connection c, List<String> lower, List<String> end, int rows) throws SQLException;
 
+    /** What a read-only verify scan of one range found. */
+    record Scan(List<String> upper, long rows, long differing) {}
+
+    /**
+     * Reads the next range after {@code lower} (about {@code rows} rows, never past {@code end}) in
+     * one statement: where it ends, how many rows it holds and how many satisfy {@code differs}.
+     */
+    Scan scan(Connection c, List<String> lower, List<String> end, int rows, String differs) throws SQLException;
+
     /** The SQL predicate of a range; {@code withLower} false for the first range. */
     String range(boolean withLower);
 

@@ -74,6 +74,30 @@ final class KeysetSource implements KeySource {
     }
 
     @Override
+    public Scan scan(Connection c, List<String> lower, List<String> end, int rows, String differs) throws SQLException {
+        List<String> aliases = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            aliases.add("tandem_k" + i);
+        }
+        String keys = String.join(", ", aliases);
+        String sql = "SELECT " + keys + ", tandem_n, tandem_d FROM (SELECT " + keys + ", count(*) OVER () AS tandem_n,"
+                + " count(*) FILTER (WHERE tandem_diff) OVER () AS tandem_d, row_number() OVER () AS tandem_rn FROM (SELECT "
+                + textKeys() + ", " + differs + " AS tandem_diff FROM " + table.sql() + " WHERE " + range(lower != null)
+                + " ORDER BY " + keyList + " LIMIT " + rows + ") tandem_s) tandem_w ORDER BY tandem_rn DESC LIMIT 1";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, 1, lower, end);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new Scan(end, 0, 0);
+                }
+                long n = rs.getLong(columns.size() + 1);
+                long d = rs.getLong(columns.size() + 2);
+                return new Scan(n < rows ? end : read(rs), n, d);
+            }
+        }
+    }
+
+    @Override
     public String range(boolean withLower) {
         String upper = "(" + keyList + ") <= (" + placeholders + ")";
         return withLower ? "(" + keyList + ") > (" + placeholders + ") AND " + upper : upper;

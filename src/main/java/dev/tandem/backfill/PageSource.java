@@ -69,6 +69,19 @@ final class PageSource implements KeySource {
     }
 
     @Override
+    public Scan scan(Connection c, List<String> lower, List<String> end, int rows, String differs) throws SQLException {
+        List<String> upper = next(c, lower, end, rows);
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE " + differs + ") FROM "
+                + table.sql() + " WHERE " + range(lower != null))) {
+            bind(ps, 1, lower, upper);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Scan(upper, rs.getLong(1), rs.getLong(2));
+            }
+        }
+    }
+
+    @Override
     public String range(boolean withLower) {
         String upper = "ctid < CAST(? AS tid)";
         return withLower ? "ctid >= CAST(? AS tid) AND " + upper : upper;

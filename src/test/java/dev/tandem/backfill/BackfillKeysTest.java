@@ -1,8 +1,11 @@
 package dev.tandem.backfill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.TandemException;
+import dev.tandem.plan.BackfillSpec;
 import dev.tandem.testing.Db;
 import dev.tandem.testing.TestDatabase;
 import java.sql.Connection;
@@ -109,6 +112,59 @@ class BackfillKeysTest {
             assertEquals(0, r.rowsCopied());
             assertEquals(0, r.batches());
             assertEquals(Boolean.TRUE, Db.scalar(c, "SELECT finished FROM tandem.backfill_checkpoints WHERE migration_id = 'm_empty'"));
+        }
+    }
+
+    @Test
+    void verifyPassRepairsRowsThatDifferAfterTheCopyAndCountsThem() throws Exception {
+        BackfillHarness h = new BackfillHarness(db);
+        try (Connection c = db.connect(); Connection other = db.connect()) {
+            h.migration(c, "m_verify");
+            Db.exec(c, "CREATE TABLE ver (id int PRIMARY KEY, src int, dst int)");
+            Db.exec(c, "INSERT INTO ver SELECT g, g, NULL FROM generate_series(1, 3000) g");
+            Db.exec(c, "ANALYZE ver");
+            boolean[] corrupted = {false};
+            BackfillOptions o = h.options().batchSize(200).minBatch(100).maxBatch(200).listener(p -> {
+                if (p.pass().equals("verify") && !corrupted[0]) {
+                    corrupted[0] = true;
+                    try {
+                        // a writer that bypassed the sync trigger: the verify pass must find and fix these
+                        Db.exec(other, "UPDATE ver SET dst = -1 WHERE id > 2900 AND id % 10 = 0");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }).build();
+            Backfiller.Result r = h.run(c, "m_verify", BackfillHarness.spec("ver", List.of("id"), "dst", "src * 2"), o);
+            assertTrue(corrupted[0]);
+            assertEquals(0, differing(c, "ver"), h.logText());
+            assertEquals(3000, r.rowsCopied());
+            assertEquals(10, r.rowsRepaired(), h.logText());
+            assertTrue(h.logText().contains("verify: repaired"), h.logText());
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnotherDefinitionIsRefusedUnlessRestart() throws Exception {
+        BackfillHarness h = new BackfillHarness(db);
+        try (Connection c = db.connect()) {
+            h.migration(c, "m_def");
+            Db.exec(c, "CREATE TABLE def (id int PRIMARY KEY, src int, dst int)");
+            Db.exec(c, "INSERT INTO def SELECT g, g, NULL FROM generate_series(1, 1000) g");
+            // a checkpoint halfway through a backfill that computed something else
+            h.run(c, "m_def", BackfillHarness.spec("def", List.of("id"), "dst", "src + 1"), h.options().build());
+            Db.exec(c, "UPDATE tandem.backfill_checkpoints SET finished = false, pass = 'copy', last_key = '{500}'"
+                    + " WHERE migration_id = 'm_def'");
+            BackfillSpec changed = BackfillHarness.spec("def", List.of("id"), "dst", "src * 2");
+            TandemException e = assertThrows(TandemException.class, () -> h.run(c, "m_def", changed, h.options().build()));
+            assertEquals(TandemException.BAD_INPUT, e.exitCode());
+            assertTrue(e.getMessage().contains("--restart"), e.getMessage());
+            assertEquals(1000, Db.count(c, "SELECT count(*) FROM def WHERE dst = src + 1"), "nothing written when refused");
+
+            Backfiller.Result r = h.run(c, "m_def", changed, h.options().restart(true).build());
+            assertEquals(0, differing(c, "def"));
+            assertEquals(1000, r.rowsCopied(), "started over from the first key");
+            assertTrue(h.logText().contains("restarting the backfill"), h.logText());
         }
     }
 }
