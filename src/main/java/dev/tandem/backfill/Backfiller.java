@@ -343,7 +343,7 @@ public final class Backfiller {
                 } catch (SQLException e) {
                     rollbackQuietly();
                     String state = e.getSQLState() == null ? "" : e.getSQLState();
-                    boolean lost = state.startsWith("08") || isClosed(worker);
+                    boolean lost = state.startsWith("08") || state.startsWith("57P") || isClosed(worker);
                     boolean transientLock = state.equals("55P03") || state.equals("40P01") || state.equals("57014") || state.equals("40001");
                     attempt++;
                     if (!(lost || transientLock) || attempt > options.maxRetries() || (lost && connector == null)) {

@@ -167,4 +167,32 @@ class BackfillKeysTest {
             assertTrue(h.logText().contains("restarting the backfill"), h.logText());
         }
     }
+
+    @Test
+    void aLostConnectionReconnectsAndContinuesFromTheCheckpoint() throws Exception {
+        BackfillHarness h = new BackfillHarness(db);
+        try (Connection c = db.connect(); Connection killer = db.connect()) {
+            h.migration(c, "m_lost");
+            Db.exec(c, "CREATE TABLE lost (id int PRIMARY KEY, src int, dst int)");
+            Db.exec(c, "INSERT INTO lost SELECT g, g, NULL FROM generate_series(1, 3000) g");
+            int[] kills = {0};
+            BackfillOptions o = h.options().batchSize(100).minBatch(100).maxBatch(100).listener(p -> {
+                if (p.batches() == 5 && kills[0] == 0) {
+                    kills[0]++;
+                    try {
+                        // the backfill's own sessions (worker and throttle) are cut off by the server
+                        Db.exec(killer, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                + " WHERE application_name = 'tandem' AND datname = current_database()");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }).build();
+            Backfiller.Result r = h.run(c, "m_lost", BackfillHarness.spec("lost", List.of("id"), "dst", "src * 2"), o);
+            assertEquals(1, kills[0]);
+            assertEquals(0, differing(c, "lost"));
+            assertEquals(3000, r.rowsCopied(), "every row counted once across the reconnect");
+            assertTrue(h.logText().contains("lost the connection"), h.logText());
+        }
+    }
 }
