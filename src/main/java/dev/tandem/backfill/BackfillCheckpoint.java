@@ -42,9 +42,9 @@ public record BackfillCheckpoint(String pass, List<String> lastKey, List<String>
                 rowsDone + rows, rowsEstimate, batches + 1, size, rate, null, false);
     }
 
-    /** The verify pass from the start. */
-    BackfillCheckpoint toVerify() {
-        return new BackfillCheckpoint(VERIFY, null, upperKey, keyKind, specHash, 0, rowsCopied, rowsRepaired, 0, rowsEstimate,
+    /** The verify pass from the start, over pages up to {@code endPage} (null: an empty table). */
+    BackfillCheckpoint toVerify(List<String> endPage) {
+        return new BackfillCheckpoint(VERIFY, null, endPage, "ctid", specHash, 0, rowsCopied, rowsRepaired, 0, rowsEstimate,
                 batches, batchSize, rowsPerSecond, null, false);
     }
 

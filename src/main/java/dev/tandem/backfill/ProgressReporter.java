@@ -78,7 +78,7 @@ final class ProgressReporter {
         return "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + describe(p);
     }
 
-    /** "backfill public.users: copy 45% (450,000/1,000,000 rows), 52,000 rows/s, batch 10,000, ETA 11 s[, waiting: …]" */
+    /** "backfill public.users: copy 45% (450,000/~1,000,000 rows), 52,000 rows/s, batch 10,000, ETA 11 s[, waiting: …]" */
     static String describe(BackfillProgress p) {
         StringBuilder sb = new StringBuilder("backfill ").append(p.table()).append(": ");
         if (p.finished()) {
@@ -86,9 +86,13 @@ final class ProgressReporter {
                     p.rowsRepaired(), p.batches()));
             return sb.toString();
         }
-        sb.append(p.pass()).append(' ').append(Math.round(p.fraction() * 100)).append('%');
-        sb.append(String.format(Locale.ROOT, " (%,d/%,d rows), %,.0f rows/s, batch %,d", p.rowsDone(), p.rowsEstimate(),
-                p.rowsPerSecond(), p.batchSize()));
+        if (p.rowsEstimate() > 0) {
+            sb.append(p.pass()).append(' ').append(Math.round(p.fraction() * 100)).append('%');
+            sb.append(String.format(Locale.ROOT, " (%,d/~%,d rows)", p.rowsDone(), Math.max(p.rowsEstimate(), p.rowsDone())));
+        } else { // never analyzed: no estimate
+            sb.append(p.pass()).append(String.format(Locale.ROOT, " %,d rows", p.rowsDone()));
+        }
+        sb.append(String.format(Locale.ROOT, ", %,.0f rows/s, batch %,d", p.rowsPerSecond(), p.batchSize()));
         if (p.pass().equals(BackfillCheckpoint.VERIFY)) {
             sb.append(String.format(Locale.ROOT, ", %,d repaired", p.rowsRepaired()));
         }
