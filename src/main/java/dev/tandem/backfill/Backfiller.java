@@ -123,6 +123,7 @@ public final class Backfiller {
         private long startNs;
         private long rowsThisRun;
         private BackfillCheckpoint cp;
+        private final BatchTiming timing = new BatchTiming();
 
         Job(Connection caller, String id, Phase phase, int index, BackfillSpec spec) {
             this.caller = caller;
@@ -211,6 +212,9 @@ public final class Backfiller {
             }
             cp = cp.done();
             checkpoints.save(worker, id, phase, index, spec.table().sql(), cp);
+            if (Boolean.getBoolean("tandem.backfill.timing")) {
+                progress.line("  copy batch time split: " + timing);
+            }
             report(Optional.empty());
             try (Statement s = worker.createStatement()) {
                 List<String> cols = spec.assignments().stream().map(a -> Ident.quote(a.column())).toList();
@@ -287,14 +291,19 @@ public final class Backfiller {
                 int size = sizer.size();
                 long t0 = System.nanoTime();
                 beginBatch(false);
+                long t1 = System.nanoTime();
                 List<String> upper = key.next(worker, cp.lastKey(), cp.upperKey(), size);
+                long t2 = System.nanoTime();
                 long updated = update(key, cp.lastKey(), upper);
+                long t3 = System.nanoTime();
                 long rows = key.rowsIn(cp.lastKey(), upper, size, upper.equals(cp.upperKey()));
                 BackfillCheckpoint next = cp.advance(upper, rows, updated, size, rate());
                 checkpoints.save(worker, id, phase, index, spec.table().sql(), next);
                 worker.commit();
                 worker.setAutoCommit(true);
-                sizer.observe(size, (System.nanoTime() - t0) / 1e6);
+                long t4 = System.nanoTime();
+                timing.add(t0, t1, t2, t3, t4);
+                sizer.observe(size, (t4 - t0) / 1e6);
                 rowsThisRun += rows;
                 return next;
             });
