@@ -101,4 +101,39 @@ class BackfillThrottleTest {
             assertTrue(h.logText().contains("waited too long for a lock"), h.logText());
         }
     }
+
+    @Test
+    void anApplicationSessionWaitingOnTheBackfillHoldsItAndShrinksTheBatch() throws Exception {
+        BackfillHarness h = new BackfillHarness(db);
+        try (Connection c = db.connect(); Connection app = db.connect()) {
+            h.migration(c, "m_blk");
+            Db.exec(c, "CREATE TABLE blk (id int PRIMARY KEY, src int, dst int)");
+            Db.exec(c, "INSERT INTO blk SELECT g, g, NULL FROM generate_series(1, 3000) g");
+            // each batch holds its row locks for at least 300 ms
+            Db.exec(c, "CREATE FUNCTION blk_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$");
+            Db.exec(c, "CREATE TRIGGER blk_slow AFTER UPDATE ON blk FOR EACH STATEMENT EXECUTE FUNCTION blk_slow()");
+            Db.exec(c, "ALTER TABLE blk ENABLE ALWAYS TRIGGER blk_slow");
+            BackfillOptions o = h.options().batchSize(100).minBatch(10).maxBatch(100).targetBatchMs(100_000).build();
+            CompletableFuture<Backfiller.Result> job = CompletableFuture.supplyAsync(() -> {
+                try (Connection own = db.connect()) {
+                    return h.run(own, "m_blk", BackfillHarness.spec("blk", List.of("id"), "dst", "src * 2"), o);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            // the application writes rows just ahead of the last checkpoint: inside the batch in flight
+            while (h.events.stream().noneMatch(p -> p.throttle().filter(t -> t.contains("waiting on the backfill's locks")).isPresent())) {
+                assertTrue(System.nanoTime() < deadline, "the throttle never saw the waiting session: " + h.logText());
+                assertFalse(job.isDone(), "finished without noticing: " + h.logText());
+                Object last = Db.scalar(c, "SELECT last_key[1]::int FROM tandem.backfill_checkpoints WHERE migration_id = 'm_blk'");
+                int next = (last == null ? 0 : (Integer) last) + 50;
+                Db.exec(app, "UPDATE blk SET src = src WHERE id = " + next);
+            }
+            Backfiller.Result r = job.get(120, TimeUnit.SECONDS);
+            assertTrue(h.events.stream().anyMatch(p -> p.batchSize() < 100), "the batch shrank after sessions waited");
+            assertEquals(0, Db.count(c, "SELECT count(*) FROM blk WHERE dst IS DISTINCT FROM src * 2"));
+            assertEquals(3000, r.rowsCopied());
+        }
+    }
 }
