@@ -136,4 +136,29 @@ class BackfillThrottleTest {
             assertEquals(3000, r.rowsCopied());
         }
     }
+
+    @Test
+    void aSignalThatCannotBeReadCountsAsPause() throws Exception {
+        BackfillHarness h = new BackfillHarness(db);
+        try (Connection c = db.connect()) {
+            h.migration(c, "m_unread");
+            Db.exec(c, "CREATE TABLE unread (id int PRIMARY KEY, src int, dst int)");
+            Db.exec(c, "INSERT INTO unread SELECT g, g, NULL FROM generate_series(1, 500) g");
+            BackfillOptions o = h.options().throttleQuery("SELECT v FROM later_flag").build(); // no such table yet
+            CompletableFuture<Backfiller.Result> job = CompletableFuture.supplyAsync(() -> {
+                try (Connection own = db.connect()) {
+                    return h.run(own, "m_unread", BackfillHarness.spec("unread", List.of("id"), "dst", "src * 2"), o);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(1500);
+            assertFalse(job.isDone(), "an unreadable signal holds the backfill");
+            assertEquals(500, Db.count(c, "SELECT count(*) FROM unread WHERE dst IS NULL"));
+            assertTrue(String.valueOf(Db.scalar(c, "SELECT throttle FROM tandem.backfill_checkpoints WHERE migration_id = 'm_unread'"))
+                    .startsWith("the throttle query failed"), h.logText());
+            Db.exec(c, "CREATE TABLE later_flag AS SELECT 0 AS v");
+            assertEquals(500, job.get(60, TimeUnit.SECONDS).rowsCopied());
+        }
+    }
 }
