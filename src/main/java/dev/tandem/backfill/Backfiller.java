@@ -137,6 +137,7 @@ public final class Backfiller {
         }
 
         Result run() throws SQLException {
+            long runStart = System.nanoTime();
             worker = connector == null ? caller : connector.get();
             key = KeySource.choose(worker, spec);
             String hash = specHash(spec, key);
@@ -187,6 +188,7 @@ public final class Backfiller {
             throttle = new Throttle(options, id, checkpoints, connector);
             throttle.start(worker);
             startNs = System.nanoTime();
+            long copyStart = startNs;
             if (cp.pass().equals(BackfillCheckpoint.COPY)) {
                 while (!cp.atEnd()) {
                     waitWhileThrottled();
@@ -199,7 +201,8 @@ public final class Backfiller {
             } else {
                 pages = PageSource.of(worker, spec.table());
             }
-            long lastSave = System.nanoTime();
+            long verifyStart = System.nanoTime();
+            long lastSave = verifyStart;
             while (!cp.atEnd()) {
                 waitWhileThrottled();
                 BackfillCheckpoint before = cp;
@@ -212,13 +215,18 @@ public final class Backfiller {
             }
             cp = cp.done();
             checkpoints.save(worker, id, phase, index, spec.table().sql(), cp);
-            if (Boolean.getBoolean("tandem.backfill.timing")) {
-                progress.line("  copy batch time split: " + timing);
-            }
             report(Optional.empty());
+            long analyzeStart = System.nanoTime();
             try (Statement s = worker.createStatement()) {
                 List<String> cols = spec.assignments().stream().map(a -> Ident.quote(a.column())).toList();
                 s.execute("ANALYZE " + spec.table().sql() + " (" + String.join(", ", cols) + ")");
+            }
+            if (Boolean.getBoolean("tandem.backfill.timing")) {
+                long end = System.nanoTime();
+                progress.line(String.format(java.util.Locale.ROOT, "  backfill time: setup %.2f s, copy %.2f s, verify %.2f s, analyze %.2f s",
+                        (copyStart - runStart) / 1e9, (verifyStart - copyStart) / 1e9, (analyzeStart - verifyStart) / 1e9,
+                        (end - analyzeStart) / 1e9));
+                progress.line("  copy batch time split: " + timing);
             }
             return new Result(cp.rowsCopied(), cp.rowsRepaired(), cp.batches(), (System.nanoTime() - startNs) / 1e9);
         }
