@@ -75,9 +75,12 @@ public final class Backfiller {
         return options;
     }
 
-    /** What one backfill did (counts across resumes). */
+    /**
+     * What one backfill did: counts across resumes; {@code seconds} is this run's wall time (setup,
+     * copy, verify, analyze; 0 when the checkpoint was already finished).
+     */
     public record Result(long rowsCopied, long rowsRepaired, long batches, double seconds) {
-        /** Rows copied per second of this run (0 when nothing was copied). */
+        /** Rows copied per second of wall time (only meaningful for a run that copied from the start). */
         public double rowsPerSecond() {
             return seconds > 0 ? rowsCopied / seconds : 0.0;
         }
@@ -228,7 +231,7 @@ public final class Backfiller {
                         (end - analyzeStart) / 1e9));
                 progress.line("  copy batch time split: " + timing);
             }
-            return new Result(cp.rowsCopied(), cp.rowsRepaired(), cp.batches(), (System.nanoTime() - startNs) / 1e9);
+            return new Result(cp.rowsCopied(), cp.rowsRepaired(), cp.batches(), (System.nanoTime() - runStart) / 1e9);
         }
 
         /**
