@@ -308,6 +308,9 @@ public final class Backfiller {
                 long updated = update(key, cp.lastKey(), upper);
                 long t3 = System.nanoTime();
                 long rows = key.rowsIn(cp.lastKey(), upper, size, upper.equals(cp.upperKey()));
+                if (rows < 0) { // the last keyset range: at most a batch, at least what it changed
+                    rows = Math.min(size, Math.max(updated, cp.rowsEstimate() - cp.rowsDone()));
+                }
                 BackfillCheckpoint next = cp.advance(upper, rows, updated, size, rate());
                 checkpoints.save(worker, id, phase, index, spec.table().sql(), next);
                 worker.commit();

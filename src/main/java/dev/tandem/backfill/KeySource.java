@@ -50,7 +50,7 @@ sealed interface KeySource permits KeysetSource, PageSource {
     /** Binds the range's parameters from position {@code from}; returns the next position. */
     int bind(PreparedStatement ps, int from, List<String> lower, List<String> upper) throws SQLException;
 
-    /** Rows covered by the range (exact for full keyset ranges, estimated for pages). */
+    /** Rows covered by the range (exact for full keyset ranges, estimated for pages, -1 when unknown: the last keyset range). */
     long rowsIn(List<String> lower, List<String> upper, int requested, boolean reachedEnd);
 
     /** Rows in the table (planner estimate, 0 when never analyzed). */

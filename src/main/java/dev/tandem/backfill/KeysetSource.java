@@ -119,7 +119,7 @@ final class KeysetSource implements KeySource {
 
     @Override
     public long rowsIn(List<String> lower, List<String> upper, int requested, boolean reachedEnd) {
-        return requested;
+        return reachedEnd ? -1 : requested;
     }
 
     private List<String> read(ResultSet rs) throws SQLException {
