@@ -161,4 +161,28 @@ class BackfillThrottleTest {
             assertEquals(500, job.get(60, TimeUnit.SECONDS).rowsCopied());
         }
     }
+
+    @Test
+    void aRangeThatKeepsFailingStopsTheJobWithItsCheckpointKept() throws Exception {
+        BackfillHarness h = new BackfillHarness(db);
+        try (Connection c = db.connect(); Connection locker = db.connect()) {
+            h.migration(c, "m_stuck");
+            Db.exec(c, "CREATE TABLE stuck (id int PRIMARY KEY, src int, dst int)");
+            Db.exec(c, "INSERT INTO stuck SELECT g, g, NULL FROM generate_series(1, 300) g");
+            locker.setAutoCommit(false);
+            Db.exec(locker, "LOCK TABLE stuck IN EXCLUSIVE MODE"); // reads pass, the batch UPDATE cannot
+            BackfillOptions o = h.options().lockTimeoutMs(50).maxRetries(2).build();
+            dev.tandem.TandemException e = org.junit.jupiter.api.Assertions.assertThrows(dev.tandem.TandemException.class,
+                    () -> h.run(c, "m_stuck", BackfillHarness.spec("stuck", List.of("id"), "dst", "src * 2"), o));
+            locker.rollback();
+            assertEquals(dev.tandem.TandemException.LOCK, e.exitCode());
+            assertTrue(e.getMessage().contains("after 3 attempts") && e.getMessage().contains("checkpoint is kept")
+                    && e.getMessage().contains("tandem backfill m_stuck"), e.getMessage());
+            assertEquals(Boolean.FALSE, Db.scalar(c, "SELECT finished FROM tandem.backfill_checkpoints WHERE migration_id = 'm_stuck'"));
+            assertEquals(300, Db.count(c, "SELECT count(*) FROM stuck WHERE dst IS NULL"));
+            // once the lock is gone, the same job resumes and finishes
+            assertEquals(300, h.run(c, "m_stuck", BackfillHarness.spec("stuck", List.of("id"), "dst", "src * 2"), h.options().build())
+                    .rowsCopied());
+        }
+    }
 }
