@@ -29,8 +29,8 @@ final class DatabaseOptions {
     @Option(names = "--lock-timeout", defaultValue = "2000", description = "Longest lock_timeout in ms for DDL that blocks traffic; attempts start at 100 ms and grow (default: ${DEFAULT-VALUE}).")
     long lockTimeoutMs;
 
-    @Option(names = "--batch-size", defaultValue = "5000", description = "Rows per backfill batch (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @picocli.CommandLine.Mixin
+    BackfillFlags backfill = new BackfillFlags();
 
     boolean hasUrl(Map<String, String> env) {
         return url != null || env.get("TANDEM_URL") != null;
@@ -45,11 +45,10 @@ final class DatabaseOptions {
         if (lockTimeoutMs < 1) {
             throw dev.tandem.TandemException.badInput("--lock-timeout must be at least 1 ms");
         }
-        if (batchSize < 1) {
+        if (backfill.batchSize != null && backfill.batchSize < 1) {
             throw dev.tandem.TandemException.badInput("--batch-size must be at least 1");
         }
-        BackfillOptions d = BackfillOptions.defaults();
-        return new Settings(config, planOptions(), LockPolicy.withMaxTimeout(lockTimeoutMs),
-                new BackfillOptions(batchSize, d.lockTimeoutMs(), d.statementTimeoutMs(), d.maxRetries()), log);
+        BackfillOptions options = backfill.options();
+        return new Settings(config, planOptions(), LockPolicy.withMaxTimeout(lockTimeoutMs), options, log);
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
         description = "Zero-downtime schema migrations for PostgreSQL: expand, dual-write, backfill, switch-reads, contract.",
         subcommands = {PlanCmd.class, ApplyCmd.class, SwitchReadsCmd.class, ContractCmd.class, PurgeCmd.class,
-                RollbackCmd.class, StatusCmd.class, DemoCmd.class,
+                RollbackCmd.class, StatusCmd.class, DemoCmd.class, BackfillCmd.class, BenchCmd.class,
                 LintCmd.class,
                 SnapshotCmd.class,
                 CheckCmd.class,

@@ -1,5 +1,8 @@
 package dev.tandem.lifecycle;
 
+import dev.tandem.backfill.BackfillCheckpoint;
+import dev.tandem.backfill.BackfillProgress;
+import dev.tandem.backfill.CheckpointStore;
 import dev.tandem.intent.Migration;
 import dev.tandem.plan.Phase;
 import dev.tandem.state.MigrationRecord;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -45,20 +49,53 @@ public final class StatusCommand {
             row.put("file", m == null ? null : m.file());
             row.put("applied_by", r == null ? null : r.appliedBy());
             row.put("updated_at", r == null ? null : r.updatedAt());
-            Map<String, Object> backfill = null;
-            if (r != null) {
-                for (Checkpoint cp : ws.store().checkpoints(ws.connection(), id)) {
-                    backfill = new LinkedHashMap<>();
-                    backfill.put("pass", cp.pass());
-                    backfill.put("finished", cp.finished());
-                    backfill.put("rows_updated", cp.rowsUpdated());
-                    backfill.put("batches", cp.batches());
-                    backfill.put("last_key", cp.lastKey());
-                }
-            }
-            row.put("backfill", backfill);
+            row.put("backfill", r == null ? null : backfill(id));
             rows.add(row);
         }
         return rows;
+    }
+
+    /** Progress of the migration's latest backfill from its checkpoint (the numbers the progress line shows), or null. */
+    private Map<String, Object> backfill(String id) throws SQLException {
+        CheckpointStore store = new CheckpointStore(ws.settings().plan().stateSchema());
+        Map<String, Object> backfill = null;
+        if (!store.upToDate(ws.connection())) { // a state schema of an earlier version: the columns it has
+            for (Checkpoint cp : ws.store().checkpoints(ws.connection(), id)) {
+                backfill = new LinkedHashMap<>();
+                backfill.put("pass", cp.pass());
+                backfill.put("finished", cp.finished());
+                backfill.put("rows_updated", cp.rowsUpdated());
+                backfill.put("batches", cp.batches());
+                backfill.put("last_key", cp.lastKey());
+            }
+            return backfill;
+        }
+        Optional<String> pausedBy = store.pausedBy(ws.connection(), id);
+        for (CheckpointStore.Entry e : store.all(ws.connection(), id)) {
+            BackfillCheckpoint cp = e.checkpoint();
+            BackfillProgress p = new BackfillProgress(e.table() == null ? "" : e.table(), cp.pass(), cp.rowsDone(), cp.rowsEstimate(),
+                    cp.rowsCopied(), cp.rowsRepaired(), cp.batches(), cp.batchSize(), cp.rowsPerSecond(),
+                    Optional.ofNullable(cp.throttle()), cp.finished());
+            backfill = new LinkedHashMap<>();
+            backfill.put("table", e.table());
+            backfill.put("phase", e.phase());
+            backfill.put("pass", cp.pass());
+            backfill.put("finished", cp.finished());
+            backfill.put("percent", Math.round(p.fraction() * 1000) / 10.0);
+            backfill.put("rows_done", cp.rowsDone());
+            backfill.put("rows_estimate", cp.rowsEstimate());
+            backfill.put("rows_copied", cp.rowsCopied());
+            backfill.put("rows_repaired", cp.rowsRepaired());
+            backfill.put("rows_updated", cp.rowsUpdated());
+            backfill.put("batches", cp.batches());
+            backfill.put("batch_size", cp.batchSize());
+            backfill.put("rows_per_s", Math.round(cp.rowsPerSecond()));
+            backfill.put("eta_s", cp.finished() ? null : p.etaSeconds().orElse(null));
+            backfill.put("throttle", cp.finished() ? null : cp.throttle());
+            backfill.put("paused", pausedBy.isPresent());
+            backfill.put("last_key", cp.lastKey());
+            backfill.put("updated_at", e.updatedAt());
+        }
+        return backfill;
     }
 }

@@ -46,7 +46,7 @@ public final class Workspace implements AutoCloseable {
         this.store = new StateStore(settings.plan().stateSchema(), who(connection));
         this.planner = new Planner(settings.plan());
         this.executor = new PhaseExecutor(store, new StatementRunner(settings.locks(), settings.log()),
-                new Backfiller(store, settings.backfill(), settings.log()), settings.log());
+                new Backfiller(store, settings.backfill(), settings.log(), settings.connection()::open), settings.log());
     }
 
     /** Opens a workspace that may change the database: takes the advisory lock and migrates the state schema. */

@@ -38,6 +38,11 @@ public final class StateStore {
         return who;
     }
 
+    /** The state schema (raw name). */
+    public String schema() {
+        return schema;
+    }
+
     private String t(String table) {
         return Ident.quote(schema) + "." + Ident.quote(table);
     }

@@ -18,7 +18,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link Format#TEXT}: an aligned table with the known columns (ID, PHASE, STATUS, CHECKSUM,
  *       APPLIED BY, UPDATED AT, BACKFILL); extra keys are not shown. A missing value is {@code -};
- *       checksum is {@code ok} or {@code CHANGED}; backfill is its entries as {@code key=value}.</li>
+ *       checksum is {@code ok} or {@code CHANGED}; backfill is a progress summary when it has a
+ *       {@code percent} (pass, percent, rows done/estimate, rows/s, ETA, PAUSED, why it waits; or
+ *       "done: N copied, M repaired"), else its entries as {@code key=value}.</li>
  *   <li>{@link Format#JSON}: {@code {"migrations":[{"id":…,"phase":…,"status":…, …every other key
  *       in the row's order}]}}, pretty printed.</li>
  *   <li>{@link Format#MARKDOWN}: the text table as a Markdown table.</li>
@@ -140,12 +142,36 @@ public final class StatusRenderer {
         if (m.isEmpty()) {
             return "-";
         }
+        if (m.get("percent") instanceof Number pct) {
+            return progress(m, pct);
+        }
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (sb.length() > 0) {
                 sb.append(' ');
             }
             sb.append(e.getKey()).append('=').append(display(e.getValue()));
+        }
+        return sb.toString();
+    }
+
+    /** "copy 45% 450000/1000000 rows, 52000 rows/s, ETA 11 s, waiting: …" or "done: 1000000 copied, 0 repaired". */
+    private static String progress(Map<?, ?> m, Number pct) {
+        if (Boolean.TRUE.equals(m.get("finished"))) {
+            return "done: " + display(m.get("rows_copied")) + " copied, " + display(m.get("rows_repaired")) + " repaired";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(display(m.get("pass"))).append(' ').append(pct).append("% ")
+                .append(display(m.get("rows_done"))).append('/').append(display(m.get("rows_estimate"))).append(" rows, ")
+                .append(display(m.get("rows_per_s"))).append(" rows/s");
+        if (m.get("eta_s") instanceof Number eta) {
+            sb.append(", ETA ").append(eta).append(" s");
+        }
+        if (Boolean.TRUE.equals(m.get("paused"))) {
+            sb.append(", PAUSED");
+        }
+        if (m.get("throttle") != null) {
+            sb.append(", waiting: ").append(display(m.get("throttle")));
         }
         return sb.toString();
     }
