@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tandem.TandemException;
-import dev.tandem.intent.ChangelogReader;
 import dev.tandem.testing.Cli;
 import dev.tandem.testing.TestDatabase;
 import dev.tandem.util.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -99,18 +94,26 @@ class DemoTest {
         }
     }
 
-    @Test
-    void aScenarioWhoseIntentIsMissingExitsTwoAndTouchesNothing() throws Exception {
-        Assumptions.assumeFalse(knows(Scenario.BIGINT), "change_column_type exists in this build: the scenario runs");
-        Cli.Result r = Cli.run(env(), "demo", "--url", db.jdbcUrl(), "--user", db.user(), "--schema", "demo_bigint",
-                "--scenario", "bigint", "--scale", "small");
-        assertEquals(2, r.code(), r.describe());
-        assertTrue(r.err().contains("scenario bigint needs the change_column_type intent"), r.describe());
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'demo_bigint'")) {
-            rs.next();
-            assertEquals(0, rs.getInt(1), "nothing may be loaded for a refused scenario");
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"bigint", "not-null"})
+    void theOtherScenariosRunWithoutFailedRequestsAndRollBackExactly(String scenario) throws Exception {
+        String schema = "demo_" + scenario.replace('-', '_');
+        Cli.Result r = Cli.run(env(), "demo", "--url", db.jdbcUrl(), "--user", db.user(), "--schema", schema,
+                "--scenario", scenario, "--scale", "small", "--duration", "0.8", "--rate", "100", "--pool", "4", "--format", "json");
+        assertEquals(0, r.code(), r.describe());
+        Map<?, ?> report = (Map<?, ?>) Json.parse(r.out());
+        assertEquals(scenario, report.get("scenario"));
+        assertEquals(Boolean.TRUE, report.get("rollback_exact"), r.describe());
+        List<?> modes = (List<?>) report.get("modes");
+        List<Map<?, ?>> tandemPhases = phases((Map<?, ?>) modes.get(0));
+        assertEquals(7, tandemPhases.size());
+        for (Map<?, ?> p : tandemPhases) {
+            wellFormed(p);
+            assertEquals(0L, p.get("failed"), scenario + ": Tandem phase " + p.get("phase") + " had failed requests: " + p.get("errors"));
         }
+        assertTrue(((Number) tandemPhases.get(3).get("backfill_rows_per_s")).doubleValue() > 0, tandemPhases.get(3).toString());
+        List<Map<?, ?>> naivePhases = phases((Map<?, ?>) modes.get(1));
+        assertTrue(((Number) naivePhases.get(1).get("requests")).longValue() > 0, "the naive DDL ran under traffic: " + naivePhases);
     }
 
     @Test
@@ -118,21 +121,6 @@ class DemoTest {
         Cli.Result r = Cli.run(env(), "demo", "--rate", "0");
         assertEquals(2, r.code(), r.describe());
         assertTrue(r.err().contains("--rate"), r.describe());
-    }
-
-    private static boolean knows(Scenario s) throws Exception {
-        Path dir = Files.createTempDirectory("demo-test");
-        Path file = dir.resolve(s.migrationId() + ".yaml");
-        Files.writeString(file, s.changelog());
-        try {
-            ChangelogReader.readFile(file);
-            return true;
-        } catch (TandemException e) {
-            return false;
-        } finally {
-            Files.delete(file);
-            Files.delete(dir);
-        }
     }
 
     private static List<Map<?, ?>> phases(Map<?, ?> mode) {
