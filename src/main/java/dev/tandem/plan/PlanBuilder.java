@@ -44,7 +44,20 @@ public final class PlanBuilder {
 
     public PlanBuilder touch(String qualifiedColumn) {
         touches.add(qualifiedColumn);
+        touchedSinceMark.add(qualifiedColumn);
         return this;
+    }
+
+    private final Set<String> touchedSinceMark = new TreeSet<>();
+
+    /** Starts a new count of {@link #touchedSinceMark()} (the planner marks before each intent). */
+    public void mark() {
+        touchedSinceMark.clear();
+    }
+
+    /** What was touched since the last {@link #mark()} (a copy), including what an earlier intent touched too. */
+    public Set<String> touchedSinceMark() {
+        return new TreeSet<>(touchedSinceMark);
     }
 
     public PlanBuilder warn(String warning) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns migrations into plans. Pure: intents and a catalog snapshot in, plans out; no connection.
@@ -58,10 +59,55 @@ public final class Planner {
     public MigrationPlan plan(Migration migration, Optional<CatalogSnapshot> catalog) {
         RecipeContext context = new RecipeContext(migration.id(), options, catalog);
         PlanBuilder builder = new PlanBuilder();
+        Map<String, Intent> owners = new java.util.LinkedHashMap<>(); // touched column (or table.*) -> the intent that changes it
         for (Intent intent : migration.changes()) {
+            builder.mark();
             recipeFor(intent).plan(intent, context, builder);
+            Set<String> mine = builder.touchedSinceMark();
+            refuseSharedColumns(intent, mine, owners);
+            mine.forEach(c -> owners.putIfAbsent(c, intent));
         }
         return builder.build(migration.id(), migration.description(), migration.checksum(), catalog.isEmpty());
+    }
+
+    /**
+     * Two intents of one migration may not change the same column (or one the table of another's
+     * {@code table.*}) when one of them reshapes it ({@link #reshapes}): both plan against the catalog
+     * from before the migration, and each would install its own mechanism on it. Exit 2 at the second
+     * intent, naming the first.
+     */
+    private static void refuseSharedColumns(Intent intent, Set<String> mine, Map<String, Intent> owners) {
+        for (String col : mine) {
+            Intent other = owners.get(col);
+            if (other == null) {
+                String table = col.substring(0, col.lastIndexOf('.'));
+                other = col.endsWith(".*")
+                        ? owners.entrySet().stream().filter(e -> e.getKey().startsWith(table + ".")).map(Map.Entry::getValue)
+                                .findFirst().orElse(null)
+                        : owners.get(table + ".*");
+            }
+            if (other != null && other != intent && reshapes(intent, other)) {
+                throw RecipeContext.error(intent.position(), intent.kind(), "changes " + col + ", which the " + other.kind()
+                        + " at line " + other.position().line() + " of the same migration also changes;"
+                        + " put them in separate migrations");
+            }
+        }
+    }
+
+    /** Intents that rename, retype or remove what they name: nothing else in the migration may change it too. */
+    private static final Set<String> RESHAPING = Set.of("rename_column", "drop_column", "change_column_type", "split_column",
+            "merge_columns", "rename_table", "drop_table");
+
+    /**
+     * Whether two intents on the same column clash: one of them reshapes it. Constraints, defaults
+     * and indexes on one column combine; a table created by the migration is new to all of them
+     * (with a catalog, the others cannot name it; offline they plan on placeholders).
+     */
+    private static boolean reshapes(Intent a, Intent b) {
+        if (a.kind().equals("create_table") || b.kind().equals("create_table")) {
+            return false;
+        }
+        return RESHAPING.contains(a.kind()) || RESHAPING.contains(b.kind());
     }
 
     /** Plans migrations in order, each on the catalog the previous ones project. */
