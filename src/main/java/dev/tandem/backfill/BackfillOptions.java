@@ -30,12 +30,14 @@ import java.util.Optional;
  * @param restart discard an unfinished checkpoint (also one whose definition changed) and start over
  * @param progressIntervalMs how often a plain progress line is logged when stderr is not a terminal
  * @param listener told about progress after every batch and on every throttle change
+ * @param batchPauseMs rest after every copy batch, ms (0 = none): leaves CPU and I/O to the
+ *                     application on a small server, at the cost of backfill speed
  */
 public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementTimeoutMs, int maxRetries,
                               int minBatch, int maxBatch, long targetBatchMs, double growFactor, double shrinkFactor,
                               long maxReplicaLagMs, long maxReplicaLagBytes, long maxSlotLagBytes,
                               int maxActiveSessions, int maxBlockedSessions, String throttleQuery,
-                              boolean restart, long progressIntervalMs, BackfillListener listener) {
+                              boolean restart, long progressIntervalMs, BackfillListener listener, long batchPauseMs) {
     public BackfillOptions {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
@@ -45,6 +47,9 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
         }
         if (lockTimeoutMs < 1 || statementTimeoutMs < 1 || targetBatchMs < 1) {
             throw new IllegalArgumentException("timeouts and the target batch time must be at least 1 ms");
+        }
+        if (batchPauseMs < 0) {
+            throw new IllegalArgumentException("the pause between batches must not be negative");
         }
         if (maxRetries < 0) {
             throw new IllegalArgumentException("max retries must not be negative");
@@ -70,12 +75,12 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
     private BackfillOptions(BackfillOptions o) {
         this(o.batchSize, o.lockTimeoutMs, o.statementTimeoutMs, o.maxRetries, o.minBatch, o.maxBatch, o.targetBatchMs,
                 o.growFactor, o.shrinkFactor, o.maxReplicaLagMs, o.maxReplicaLagBytes, o.maxSlotLagBytes,
-                o.maxActiveSessions, o.maxBlockedSessions, o.throttleQuery, o.restart, o.progressIntervalMs, o.listener);
+                o.maxActiveSessions, o.maxBlockedSessions, o.throttleQuery, o.restart, o.progressIntervalMs, o.listener, o.batchPauseMs);
     }
 
     public static BackfillOptions defaults() {
         return new BackfillOptions(5000, 2000, 60_000, 10, 100, 200_000, 200, 2.0, 0.5,
-                10_000, 256L << 20, 1L << 30, 0, 1, null, false, 3000, BackfillListener.NONE);
+                10_000, 256L << 20, 1L << 30, 0, 1, null, false, 3000, BackfillListener.NONE, 0);
     }
 
     public Optional<String> throttleQueryOpt() {
@@ -106,6 +111,7 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
         private boolean restart;
         private long progressIntervalMs;
         private BackfillListener listener;
+        private long batchPauseMs;
 
         private Builder(BackfillOptions o) {
             batchSize = o.batchSize;
@@ -126,6 +132,7 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
             restart = o.restart;
             progressIntervalMs = o.progressIntervalMs;
             listener = o.listener;
+            batchPauseMs = o.batchPauseMs;
         }
 
         public Builder batchSize(int v) { batchSize = v; return this; }
@@ -147,10 +154,12 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
         public Builder progressIntervalMs(long v) { progressIntervalMs = v; return this; }
         public Builder listener(BackfillListener v) { listener = Objects.requireNonNullElse(v, BackfillListener.NONE); return this; }
 
+        public Builder batchPauseMs(long v) { batchPauseMs = v; return this; }
+
         public BackfillOptions build() {
             return new BackfillOptions(batchSize, lockTimeoutMs, statementTimeoutMs, maxRetries, minBatch, maxBatch,
                     targetBatchMs, growFactor, shrinkFactor, maxReplicaLagMs, maxReplicaLagBytes, maxSlotLagBytes,
-                    maxActiveSessions, maxBlockedSessions, throttleQuery, restart, progressIntervalMs, listener);
+                    maxActiveSessions, maxBlockedSessions, throttleQuery, restart, progressIntervalMs, listener, batchPauseMs);
         }
     }
 }

@@ -197,6 +197,7 @@ public final class Backfiller {
                     waitWhileThrottled();
                     cp = batch(true);
                     report(Optional.empty());
+                    rest();
                 }
                 startVerify();
             } else if (!"ctid".equals(cp.keyKind())) {
@@ -268,6 +269,17 @@ public final class Backfiller {
         private void report(Optional<String> waiting) {
             progress.update(new BackfillProgress(spec.table().sql(), cp.pass(), cp.rowsDone(), cp.rowsEstimate(), cp.rowsCopied(),
                     cp.rowsRepaired(), cp.batches(), sizer.size(), rate(), waiting, cp.finished()));
+        }
+
+        /** The configured rest between copy batches (none by default). */
+        private void rest() {
+            if (options.batchPauseMs() > 0 && !cp.atEnd()) {
+                try {
+                    Thread.sleep(options.batchPauseMs());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private void waitWhileThrottled() throws SQLException {

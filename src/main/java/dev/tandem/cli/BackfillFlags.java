@@ -22,6 +22,9 @@ final class BackfillFlags {
     @Option(names = "--target-batch-ms", description = "Batch time the batch size adapts toward, ms (default 200).")
     Long targetBatchMs;
 
+    @Option(names = "--batch-pause-ms", description = "Rest after every copy batch, ms, to leave CPU and I/O to the application (default 0).")
+    Long batchPauseMs;
+
     @Option(names = "--batch-grow", description = "Largest growth of the batch size per batch (default 2.0).")
     Double grow;
 
@@ -71,6 +74,9 @@ final class BackfillFlags {
         }
         if (targetBatchMs != null) {
             b.targetBatchMs(targetBatchMs);
+        }
+        if (batchPauseMs != null) {
+            b.batchPauseMs(batchPauseMs);
         }
         if (grow != null) {
             b.growFactor(grow);

@@ -125,14 +125,18 @@ public final class Demo {
         }
     }
 
+    /** The rest after every backfill batch in the demo: about half the time of a capped batch. */
+    static final long BATCH_PAUSE_MS = 10;
+
     private DemoReport runOn(ConnectionConfig config, String schema, String stateSchema, Migration migration)
             throws SQLException, InterruptedException {
         Scenario scenario = options.scenario();
         LockPolicy locks = LockPolicy.defaults();
-        // --batch-size caps the adaptive batch: a batch holds its rows' locks until it commits, and on
+        // --batch-size caps the adaptive batch, and each batch is followed by a short rest, so the backfill
+        // leaves CPU to the application on a small (2-core) machine; a batch holds its rows' locks until it commits, and on
         // the small demo tables a 200 ms batch would cover a large share of the rows the traffic updates
         BackfillOptions backfill = BackfillOptions.defaults().toBuilder()
-                .batchSize(options.batchSize()).maxBatch(options.batchSize()).build();
+                .batchSize(options.batchSize()).maxBatch(options.batchSize()).batchPauseMs(BATCH_PAUSE_MS).build();
         Settings settings = new Settings(config, new PlanOptions(schema, stateSchema), locks, backfill,
                 line -> {
                     if (options.verbose()) {

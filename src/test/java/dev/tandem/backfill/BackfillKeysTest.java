@@ -50,6 +50,26 @@ class BackfillKeysTest {
     }
 
     @Test
+    void aPauseBetweenBatchesRestsAfterEveryCopyBatch() throws Exception {
+        BackfillHarness h = new BackfillHarness(db);
+        try (Connection c = db.connect()) {
+            h.migration(c, "m_pause");
+            Db.exec(c, "CREATE TABLE paced (id bigint PRIMARY KEY, src int, dst int)");
+            Db.exec(c, "INSERT INTO paced SELECT g, g, NULL FROM generate_series(1, 1000) g");
+            Db.exec(c, "ANALYZE paced");
+            long start = System.nanoTime();
+            Backfiller.Result r = h.run(c, "m_pause", BackfillHarness.spec("paced", List.of("id"), "dst", "src * 2"),
+                    h.options().batchSize(100).minBatch(100).maxBatch(100).batchPauseMs(60).build());
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(0, differing(c, "paced"), h.logText());
+            assertEquals(1000, r.rowsCopied());
+            // 1,000 rows in copy batches capped at 100: at least 10 batches, a rest after each but the last.
+            // A lower bound only (the verify pass's batches do not rest).
+            assertTrue(ms >= 9 * 60L, r.batches() + " batches (copy and verify) in " + ms + " ms");
+        }
+    }
+
+    @Test
     void compositeKeyUsesRowComparison() throws Exception {
         BackfillHarness h = new BackfillHarness(db);
         try (Connection c = db.connect()) {
