@@ -57,6 +57,10 @@ final class DemoCmd implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "1000", description = "Backfill rows per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--batch-pause-ms", defaultValue = "10",
+            description = "Rest after every backfill batch, ms: leaves CPU to the application (default: ${DEFAULT-VALUE}).")
+    long batchPauseMs;
+
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
@@ -65,7 +69,7 @@ final class DemoCmd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Demo.Options options = new Demo.Options(Scenario.of(scenario), scale, rate, pool, duration, batchSize, verbose);
+        Demo.Options options = new Demo.Options(Scenario.of(scenario), scale, rate, pool, duration, batchSize, batchPauseMs, verbose);
         Optional<ConnectionConfig> config = Optional.ofNullable(url).map(u -> ConnectionConfig.of(u, user, null, Main.environment));
         String s = schema != null ? schema : (config.isPresent() ? "tandem_demo" : "public");
         DemoReport report = new Demo(spec.commandLine().getErr(), options).run(config, s);

@@ -61,8 +61,11 @@ import java.util.concurrent.locks.LockSupport;
 public final class Demo {
     /** What to run. */
     public record Options(Scenario scenario, Scale scale, int rate, int pool, double durationSeconds, int batchSize,
-                          boolean verbose) {
+                          long batchPauseMs, boolean verbose) {
         public Options {
+            if (batchPauseMs < 0 || batchPauseMs > 10_000) {
+                throw TandemException.badInput("--batch-pause-ms must be between 0 and 10000");
+            }
             if (rate < 1 || rate > 100_000) {
                 throw TandemException.badInput("--rate must be between 1 and 100000 requests per second");
             }
@@ -125,9 +128,6 @@ public final class Demo {
         }
     }
 
-    /** The rest after every backfill batch in the demo: about half the time of a capped batch. */
-    static final long BATCH_PAUSE_MS = 10;
-
     private DemoReport runOn(ConnectionConfig config, String schema, String stateSchema, Migration migration)
             throws SQLException, InterruptedException {
         Scenario scenario = options.scenario();
@@ -136,7 +136,7 @@ public final class Demo {
         // leaves CPU to the application on a small (2-core) machine; a batch holds its rows' locks until it commits, and on
         // the small demo tables a 200 ms batch would cover a large share of the rows the traffic updates
         BackfillOptions backfill = BackfillOptions.defaults().toBuilder()
-                .batchSize(options.batchSize()).maxBatch(options.batchSize()).batchPauseMs(BATCH_PAUSE_MS).build();
+                .batchSize(options.batchSize()).maxBatch(options.batchSize()).batchPauseMs(options.batchPauseMs()).build();
         Settings settings = new Settings(config, new PlanOptions(schema, stateSchema), locks, backfill,
                 line -> {
                     if (options.verbose()) {
