@@ -36,6 +36,9 @@ final class CheckCmd implements Callable<Integer> {
             description = "text, json, junit, markdown or github (default: ${DEFAULT-VALUE}).")
     ReportFormat format;
 
+    @Option(names = "--overlaps", description = "Also warn when two migrations change the same column (legal in sequence; apply keeps them from being in flight together).")
+    boolean overlaps;
+
     @Option(names = "--schema", defaultValue = "public", description = "Schema of tables named without one (default: ${DEFAULT-VALUE}).")
     String schema;
 
@@ -62,7 +65,7 @@ final class CheckCmd implements Callable<Integer> {
             snapshot = Optional.of(SnapshotCodec.decode(json, snapshotFile.toString()));
         }
         Report report = new CheckCommand(new PlanOptions(schema, stateSchema), new LintOptions(pgVersion, false, true))
-                .run(path, snapshot);
+                .withOverlaps(overlaps).run(path, snapshot);
         spec.commandLine().getOut().print(format.render(report));
         spec.commandLine().getOut().flush();
         return report.exitCode();

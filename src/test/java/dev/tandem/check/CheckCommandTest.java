@@ -103,10 +103,12 @@ class CheckCommandTest {
     void chainedRenamesAcrossMigrationsOnlyWarn() throws Exception {
         write("0001_a.yaml", "changes:\n" + rename("users", "full_name", "display_name"));
         write("0002_b.yaml", "changes:\n" + rename("users", "display_name", "name"));
-        List<Finding> fs = check(Optional.empty());
+        assertEquals(List.of(), check(Optional.empty()), "no overlap warnings unless asked for");
+        List<Finding> fs = new CheckCommand(dev.tandem.plan.PlanOptions.defaults(), LintOptions.defaults()).withOverlaps(true)
+                .run(dir, Optional.empty()).findings();
         assertEquals(Set.of("check/overlap"), rules(fs));
         assertTrue(fs.stream().noneMatch(Finding::isError));
-        assertEquals(0, Cli.run("check", dir.toString()).code());
+        assertEquals(0, Cli.run("check", dir.toString(), "--overlaps").code());
     }
 
     List<Finding> check(Optional<dev.tandem.catalog.CatalogSnapshot> snapshot) {

@@ -32,7 +32,7 @@ class CheckSnapshotTest {
         Files.writeString(changelogs.resolve("0003_no_table.yaml"), "changes:\n  - rename_column: {table: ghosts, column: a, to: b}\n");
         Files.writeString(changelogs.resolve("0004_again.yaml"), "changes:\n  - rename_column: {table: users, column: display_name, to: name}\n");
 
-        Cli.Result r = Cli.run("check", changelogs.toString(), "--schema-snapshot", snapshot.toString(), "--format", "json");
+        Cli.Result r = Cli.run("check", changelogs.toString(), "--schema-snapshot", snapshot.toString(), "--format", "json", "--overlaps");
         assertEquals(4, r.code(), r.describe());
         List<Map<String, Object>> fs = CheckCommandTest.findings(r.out());
         List<String> summary = fs.stream().map(f -> Path.of((String) f.get("file")).getFileName() + ":" + f.get("line") + ":"
