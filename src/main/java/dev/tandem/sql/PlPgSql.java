@@ -14,11 +14,21 @@ public final class PlPgSql {
     /** {@code DO $tag$ DECLARE … BEGIN body END $tag$}; {@code declare} may be empty. */
     public static String doBlock(String declare, String body) {
         String text = (declare.isEmpty() ? "" : "DECLARE\n" + trimmed(declare) + "\n") + "BEGIN\n" + trimmed(body) + "\nEND\n";
+        String tag = dollarTag(text);
+        return "DO " + tag + "\n" + text + tag;
+    }
+
+    /**
+     * {@code $tandem$}, or {@code $tandem1$}, … — the first dollar-quote tag that the body neither
+     * contains nor ends with a prefix of, so quoted names containing {@code $} cannot end the quote early.
+     * The one place Tandem chooses a dollar-quote tag.
+     */
+    public static String dollarTag(String body) {
         String tag = "$tandem$";
-        for (int i = 1; text.contains(tag) || text.endsWith(tag.substring(0, tag.length() - 1)); i++) {
+        for (int i = 1; body.contains(tag) || body.endsWith(tag.substring(0, tag.length() - 1)); i++) {
             tag = "$tandem" + i + "$";
         }
-        return "DO " + tag + "\n" + text + tag;
+        return tag;
     }
 
     /** Strips the ends only: indenting lines could change quoted names or literals that span lines. */

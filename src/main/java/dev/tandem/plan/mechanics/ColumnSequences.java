@@ -87,10 +87,7 @@ public final class ColumnSequences {
                 """.formatted(Ident.literal(table.sql()), Ident.literal(from), Ident.literal(to));
         String text = "\n-- Tandem: move identity and owned sequences of " + comment(table.toString()) + "." + comment(from)
                 + " to " + comment(to) + body;
-        String tag = "$tandem$";
-        for (int i = 1; text.contains(tag); i++) {
-            tag = "$tandem" + i + "$";
-        }
+        String tag = dev.tandem.sql.PlPgSql.dollarTag(text);
         return "DO " + tag + text + tag;
     }
 

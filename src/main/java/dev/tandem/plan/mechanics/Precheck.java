@@ -41,7 +41,7 @@ public final class Precheck {
                 + "    RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = format(" + Ident.literal(message.replace("%", "%%").replace("%%s", "%s")) + ", n),\n"
                 + "      HINT = " + Ident.literal(hint) + ";\n"
                 + "  END IF;\nEND\n";
-        String tag = SyncTrigger.dollarTag(body);
+        String tag = dev.tandem.sql.PlPgSql.dollarTag(body);
         return "DO " + tag + body + tag;
     }
 

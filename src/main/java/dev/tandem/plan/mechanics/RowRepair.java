@@ -91,7 +91,7 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
                 + "  END IF;\n"
                 + "  RETURN NEW;\n"
                 + "END\n";
-        String tag = SyncTrigger.dollarTag(body);
+        String tag = dev.tandem.sql.PlPgSql.dollarTag(body);
         return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + body + tag;
     }
 
@@ -162,7 +162,7 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
                 + " WHERE " + String.join(" AND ", join) + ";\n"
                 + "  END IF;\n"
                 + "END\n";
-        String tag = SyncTrigger.dollarTag(body);
+        String tag = dev.tandem.sql.PlPgSql.dollarTag(body);
         return "DO " + tag + body + tag;
     }
 

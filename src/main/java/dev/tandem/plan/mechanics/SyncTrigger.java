@@ -154,7 +154,7 @@ public final class SyncTrigger {
                 + decide
                 + "  RETURN NEW;\n"
                 + "END\n";
-        String tag = dollarTag(body);
+        String tag = dev.tandem.sql.PlPgSql.dollarTag(body);
         return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + body + tag;
     }
 
@@ -164,14 +164,6 @@ public final class SyncTrigger {
                 : join(columns, c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c), " OR ");
     }
 
-    /** {@code $tandem$}, or {@code $tandem1$}, … — the first tag the body does not contain (names may contain any text). */
-    static String dollarTag(String body) {
-        String tag = "$tandem$";
-        for (int i = 1; body.contains(tag); i++) {
-            tag = "$tandem" + i + "$";
-        }
-        return tag;
-    }
 
     /** {@code CREATE TRIGGER … BEFORE INSERT OR UPDATE OF <old and new columns> …}. */
     public String createTrigger() {

@@ -216,10 +216,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                   END IF;
                 END
                 """.formatted(Ident.literal(t.sql()), Ident.literal(c), c.replace("'", "''").replace("%", "%%"));
-        String tag = "$tandem$";
-        for (int i = 1; viewBody.contains(tag); i++) {
-            tag = "$tandem" + i + "$";
-        }
+        String tag = dev.tandem.sql.PlPgSql.dollarTag(viewBody);
         String views = "DO " + tag + "\n" + viewBody + tag;
         return List.of(
                 new String[] {"views", views},

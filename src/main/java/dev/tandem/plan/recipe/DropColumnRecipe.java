@@ -13,13 +13,13 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
-import dev.tandem.plan.mechanics.Atomic;
 import dev.tandem.plan.mechanics.NotNullViaCheck;
 import dev.tandem.plan.mechanics.ObjectNames;
 import dev.tandem.plan.mechanics.RowExpression;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
 import dev.tandem.sql.Ddl;
+import dev.tandem.sql.PlPgSql;
 import dev.tandem.sql.Names;
 import dev.tandem.sql.QualifiedName;
 import dev.tandem.sql.SqlTokens;
@@ -107,8 +107,8 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
             SyncTrigger retiredSync = new SyncTrigger(t, sync.function(), sync.triggerName(), new SyncTrigger.Mapping(
                     List.of(retired), sources(down.get(), table, col), Map.of(), Map.of(retired, RowExpression.overNew(down.get()))));
             out.add(Phase.CONTRACT, Step.ddl("retire " + col + " out of sight as " + retired + " (the fill trigger follows it until purge)",
-                    Atomic.of(List.of(Ddl.renameColumn(t, col, retired), retiredSync.createFunction(Authority.NEW))),
-                    Atomic.of(List.of(Ddl.renameColumn(t, retired, col), sync.createFunction(Authority.NEW))),
+                    PlPgSql.doBlock("", Ddl.renameColumn(t, col, retired) + ";\n" + retiredSync.createFunction(Authority.NEW) + ";"),
+                    PlPgSql.doBlock("", Ddl.renameColumn(t, retired, col) + ";\n" + sync.createFunction(Authority.NEW) + ";"),
                     LockLevel.ACCESS_EXCLUSIVE, tableName));
         } else {
             out.add(Phase.CONTRACT, Step.ddl("retire " + col + " out of sight as " + retired,

@@ -263,8 +263,8 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         String rest = SqlTokens.afterKeyword(index.definition(), "using");
         int methodEnd = rest.indexOf(' ');
         String method = rest.substring(0, methodEnd);
-        return "CREATE " + (index.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY " + Ident.quote(name)
-                + " ON " + table.sql() + " USING " + method + SqlTokens.replaceColumn(rest.substring(methodEnd), from, to);
+        return dev.tandem.plan.mechanics.ConcurrentIndexBuild.create(table, name, index.unique(),
+                method + SqlTokens.replaceColumn(rest.substring(methodEnd), from, to));
     }
 
     @Override
