@@ -28,10 +28,13 @@ final class ApplyCmd implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    BackfillFlags backfill;
+
     @Override
     public Integer call() throws Exception {
         var migrations = ChangelogReader.readPath(path);
-        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
             ApplyCommand.Result result = new ApplyCommand(ws).run(migrations, to);
             var out = spec.commandLine().getOut();
             if (result.outcomes().isEmpty()) {

@@ -35,12 +35,15 @@ final class BackfillCmd implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    BackfillFlags backfill;
+
     @Override
     public Integer call() throws Exception {
-        Settings settings = db.settings(Main.environment, spec.commandLine().getErr()::println);
+        Settings settings = db.settings(Main.environment, spec.commandLine().getErr()::println, backfill);
         String line;
         if (control != null) {
-            if (db.backfill.restart) {
+            if (backfill.restart) {
                 throw dev.tandem.TandemException.badInput("--restart cannot be combined with --pause or --resume");
             }
             try (Workspace ws = Workspace.forReading(settings)) {

@@ -29,9 +29,6 @@ final class DatabaseOptions {
     @Option(names = "--lock-timeout", defaultValue = "2000", description = "Longest lock_timeout in ms for DDL that blocks traffic; attempts start at 100 ms and grow (default: ${DEFAULT-VALUE}).")
     long lockTimeoutMs;
 
-    @picocli.CommandLine.Mixin
-    BackfillFlags backfill = new BackfillFlags();
-
     boolean hasUrl(Map<String, String> env) {
         return url != null || env.get("TANDEM_URL") != null;
     }
@@ -40,7 +37,13 @@ final class DatabaseOptions {
         return new PlanOptions(schema, stateSchema);
     }
 
+    /** Settings for a command that runs no backfill (default backfill options). */
     Settings settings(Map<String, String> env, Consumer<String> log) {
+        return settings(env, log, new BackfillFlags());
+    }
+
+    /** Settings for a command that may backfill (apply, backfill, rollback), with its backfill flags. */
+    Settings settings(Map<String, String> env, Consumer<String> log, BackfillFlags backfill) {
         ConnectionConfig config = ConnectionConfig.of(url != null ? url : env.get("TANDEM_URL"), user, password, env);
         if (lockTimeoutMs < 1) {
             throw dev.tandem.TandemException.badInput("--lock-timeout must be at least 1 ms");

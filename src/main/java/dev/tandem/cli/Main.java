@@ -52,6 +52,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        withHelpOptions(cl);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("tandem: " + ex.getMessage());
             err.println("Run `tandem " + (ex.getCommandLine().getCommandName().equals("tandem") ? "" : ex.getCommandLine().getCommandName() + " ")
@@ -70,5 +71,11 @@ public final class Main implements Runnable {
             return ExitCodes.RUNTIME;
         });
         return cl.execute(args);
+    }
+
+    /** {@code --help} (and {@code --version}) on every command and subcommand, as the usage errors suggest. */
+    private static void withHelpOptions(CommandLine cl) {
+        cl.getCommandSpec().mixinStandardHelpOptions(true);
+        cl.getSubcommands().values().forEach(Main::withHelpOptions);
     }
 }

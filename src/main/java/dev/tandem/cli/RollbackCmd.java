@@ -36,11 +36,14 @@ final class RollbackCmd implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    BackfillFlags backfill;
+
     @Override
     public Integer call() throws Exception {
         Optional<Phase> keep = range == null ? Optional.empty() : Optional.ofNullable(range.to);
         boolean all = range != null && range.all;
-        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
             List<Phase> undone = new RollbackCommand(ws).run(id, keep, all);
             spec.commandLine().getOut().println(id + ": rolled back " + String.join(", ", undone.stream().map(Phase::wireName).toList()));
         }
