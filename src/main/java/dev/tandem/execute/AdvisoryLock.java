@@ -36,6 +36,12 @@ public final class AdvisoryLock {
         }
     }
 
+    /** The session holding the lock (pid, role, application, client, since), if another one holds it. Reads only. */
+    public static java.util.Optional<String> heldBy(Connection c, String stateSchema) throws SQLException {
+        String h = holder(c, stateSchema);
+        return h.startsWith("pid ") ? java.util.Optional.of(h) : java.util.Optional.empty();
+    }
+
     private static String holder(Connection c, String stateSchema) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT a.pid, coalesce(a.usename, '?'), coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'),"

@@ -37,13 +37,19 @@ public final class StatusCommand {
         files.keySet().forEach(id -> ids.put(id, true));
         records.keySet().forEach(id -> ids.put(id, true));
         List<Map<String, Object>> rows = new ArrayList<>();
+        // an interrupted phase while another Tandem holds the advisory lock is most likely running right now
+        Optional<String> worker = dev.tandem.execute.AdvisoryLock.heldBy(ws.connection(), ws.settings().plan().stateSchema());
         for (String id : ids.keySet()) {
             MigrationRecord r = records.get(id);
             Migration m = files.get(id);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", id);
             row.put("phase", r == null ? null : r.phase().map(Phase::wireName).orElse(null));
-            row.put("status", r == null ? Status.PENDING : r.status());
+            boolean running = r != null && r.status().equals(Status.INTERRUPTED) && worker.isPresent();
+            row.put("status", r == null ? Status.PENDING : running ? Status.RUNNING : r.status());
+            if (running) {
+                row.put("running_in", worker.get());
+            }
             row.put("checksum_ok", m == null || r == null || r.status().equals(Status.PENDING) ? (m == null ? null : Boolean.TRUE)
                     : Boolean.valueOf(r.checksum().equals(m.checksum())));
             row.put("file", m == null ? null : m.file());

@@ -27,6 +27,11 @@ public record MigrationRecord(String id, String checksum, String description, Op
         public static final String IN_PROGRESS = "in-progress";
         /** A phase was interrupted part-way (crash, failure); apply resumes it, rollback undoes it. */
         public static final String INTERRUPTED = "interrupted";
+        /**
+         * Shown by {@code tandem status} only (never stored): an interrupted phase while another Tandem
+         * process holds the advisory lock, i.e. the phase is most likely being applied right now.
+         */
+        public static final String RUNNING = "running";
         /** Contract applied; can still be rolled back until purge. */
         public static final String CONTRACTED = "contracted";
         /** Purged: final, cannot be rolled back. */

@@ -41,6 +41,7 @@ class BackfillPauseTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void pauseFromAnotherProcessStopsBatchesWithinASecondAndResumeFinishes() throws Exception {
         TestDatabase db = TestDatabase.create("BackfillPauseTest");
         Path dir = Files.createDirectories(tmp.resolve("changelogs"));
@@ -92,6 +93,12 @@ class BackfillPauseTest {
                 assertTrue(((Number) status.get("percent")).doubleValue() > 0, status.toString());
                 Cli.Result text = Cli.run(Cli.withDb(db, "status", dir.toString()));
                 assertTrue(text.out().contains("PAUSED") && text.out().contains("copy "), text.describe());
+                // the phase is unfinished while another Tandem holds the advisory lock: shown as running, not interrupted
+                Cli.Result json = Cli.run(Cli.withDb(db, "status", dir.toString(), "--format", "json"));
+                Map<String, Object> row = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) Json.parse(json.out())).get("migrations")).get(0);
+                assertEquals("running", row.get("status"), json.out());
+                assertTrue(String.valueOf(row.get("running_in")).startsWith("pid "), json.out()); // the backend of the child Tandem
+                assertTrue(text.out().contains("running"), text.describe());
 
                 Cli.Result resume = Cli.run(Cli.withDb(db, "backfill", ID, "--resume"));
                 assertEquals(0, resume.code(), resume.describe());
