@@ -25,6 +25,9 @@ final class ApplyCmd implements Callable<Integer> {
             description = "Stop after this phase: expand, dual-write or backfill (default: ${DEFAULT-VALUE}).")
     Phase to;
 
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Mixin
     DatabaseOptions db;
 
@@ -33,18 +36,42 @@ final class ApplyCmd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw dev.tandem.TandemException.badInput("unknown format \"" + format + "\"; expected text or json");
+        }
         var migrations = ChangelogReader.readPath(path);
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
             ApplyCommand.Result result = new ApplyCommand(ws).run(migrations, to);
             var out = spec.commandLine().getOut();
-            if (result.outcomes().isEmpty()) {
-                out.println("nothing to apply");
-            }
-            for (ApplyCommand.Outcome o : result.outcomes()) {
-                out.println(o.id() + ": " + o.message());
+            if (format.equals("json")) {
+                out.println(json(result));
+            } else {
+                if (result.outcomes().isEmpty()) {
+                    out.println("nothing to apply");
+                }
+                for (ApplyCommand.Outcome o : result.outcomes()) {
+                    out.println(o.id() + ": " + o.message());
+                }
             }
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code {"migrations":[{"id","status","phase","message"}],"waiting_for":…}}. */
+    static String json(ApplyCommand.Result result) {
+        java.util.List<Object> rows = new java.util.ArrayList<>();
+        for (ApplyCommand.Outcome o : result.outcomes()) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("id", o.id());
+            row.put("status", o.status());
+            row.put("phase", o.phase().map(Phase::wireName).orElse(null));
+            row.put("message", o.message());
+            rows.add(row);
+        }
+        java.util.Map<String, Object> root = new java.util.LinkedHashMap<>();
+        root.put("migrations", rows);
+        root.put("waiting_for", result.waitingFor().orElse(null));
+        return dev.tandem.util.Json.pretty(root);
     }
 }

@@ -197,8 +197,18 @@ class CliLifecycleTest {
 
             Files.writeString(cl.resolve("0003_rename_display_name.yaml"), rename("users", "display_name", "nickname"));
             Fingerprint before = Db.publicFingerprint(c);
-            Cli.Result r = ok(db, "apply", cl.toString());
-            assertTrue(r.all().contains("waits for 0001"), r.describe());
+            Cli.Result r = ok(db, "apply", cl.toString(), "--format", "json");
+            assertTrue(r.err().contains("waits for 0001"), r.describe());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = (Map<String, Object>) dev.tandem.util.Json.parse(r.out());
+            assertEquals("0001_rename_full_name", result.get("waiting_for"), r.out());
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("migrations");
+            assertEquals(List.of("0001_rename_full_name", "0002_rename_title", "0003_rename_display_name"),
+                    rows.stream().map(m -> m.get("id")).toList(), r.out());
+            assertEquals("backfill", rows.get(0).get("phase"), r.out());
+            assertEquals("pending", rows.get(2).get("status"), r.out());
+            assertTrue(rows.get(2).get("message").toString().contains("waits for 0001"), r.out());
             assertEquals(List.of(), before.diff(Db.publicFingerprint(c)), "0003 did not run");
             assertFalse(Db.columnExists(c, "public", "users", "nickname"));
             Map<String, Object> third = statusRow(db, cl, "0003_rename_display_name");
@@ -224,8 +234,18 @@ class CliLifecycleTest {
                 "0002_rename_title.yaml", rename("tasks", "title", "name"),
                 "0003_rename_display_name.yaml", rename("users", "display_name", "nickname"));
         try (Connection c = db.connect()) {
-            Cli.Result r = ok(db, "apply", cl.toString());
-            assertTrue(r.all().contains("waits for 0001"), r.describe());
+            Cli.Result r = ok(db, "apply", cl.toString(), "--format", "json");
+            assertTrue(r.err().contains("waits for 0001"), r.describe());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = (Map<String, Object>) dev.tandem.util.Json.parse(r.out());
+            assertEquals("0001_rename_full_name", result.get("waiting_for"), r.out());
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rows = (List<Map<String, Object>>) result.get("migrations");
+            assertEquals(List.of("0001_rename_full_name", "0002_rename_title", "0003_rename_display_name"),
+                    rows.stream().map(m -> m.get("id")).toList(), r.out());
+            assertEquals("backfill", rows.get(0).get("phase"), r.out());
+            assertEquals("pending", rows.get(2).get("status"), r.out());
+            assertTrue(rows.get(2).get("message").toString().contains("waits for 0001"), r.out());
             assertAt(db, cl, "0001_rename_full_name", "backfill", "in-progress");
             assertAt(db, cl, "0002_rename_title", "backfill", "in-progress");
             assertEquals("pending", statusRow(db, cl, "0003_rename_display_name").get("status"));
