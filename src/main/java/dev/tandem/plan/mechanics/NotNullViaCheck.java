@@ -20,7 +20,26 @@ import java.util.List;
  * @param column the column
  * @param checkName the helper check's name (derive it with {@link ObjectNames})
  */
-public record NotNullViaCheck(QualifiedName table, String column, String checkName) {
+public record NotNullViaCheck(QualifiedName table, String column, String checkName, java.util.Optional<String> constraintName) {
+    public NotNullViaCheck(QualifiedName table, String column, String checkName) {
+        this(table, column, checkName, java.util.Optional.empty());
+    }
+
+    /**
+     * The same, remembering the name of the column's NOT NULL constraint (PostgreSQL 18 names them,
+     * after the column's name when it was set): a restore renames the new constraint back to it, so
+     * the rollback is exact even when the column was renamed in between.
+     */
+    public NotNullViaCheck named(java.util.Optional<String> name) {
+        return new NotNullViaCheck(table, column, checkName, name);
+    }
+
+    /** The name of the column's NOT NULL constraint in the snapshot (PostgreSQL 18+), if there is one. */
+    public static java.util.Optional<String> constraintOf(java.util.Optional<dev.tandem.catalog.Table> table, String column) {
+        return table.flatMap(t -> t.constraints().stream()
+                .filter(k -> "n".equals(k.type()) && k.columns().equals(List.of(column))).map(k -> k.name()).findFirst());
+    }
+
     /** {@code "c" IS NOT NULL}. */
     public static String isNotNull(String column) {
         return Ident.quote(column) + " IS NOT NULL";
@@ -70,7 +89,23 @@ public record NotNullViaCheck(QualifiedName table, String column, String checkNa
     /** Statements that restore NOT NULL after a DROP NOT NULL: count NULLs (fails clearly), check, validate, set, drop check. */
     public List<String> restoreStatements(String context) {
         ValidatedConstraint c = check();
-        return List.of(Precheck.statement(nullsQuery(), nullsMessage(context), "delete or fill those rows, then roll back again"),
-                c.addNotValidSql(), c.validateSql(), setNotNullSql(), c.dropSql());
+        List<String> out = new java.util.ArrayList<>(List.of(
+                Precheck.statement(nullsQuery(), nullsMessage(context), "delete or fill those rows, then roll back again"),
+                c.addNotValidSql(), c.validateSql(), setNotNullSql(), c.dropSql()));
+        constraintName.ifPresent(name -> out.add(renameConstraintBack(name)));
+        return out;
+    }
+
+    /** Renames the column's NOT NULL constraint (if the server names them and it got another name) to {@code name}. */
+    private String renameConstraintBack(String name) {
+        String body = "SELECT con.conname INTO n FROM pg_catalog.pg_constraint con\n"
+                + "  JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]\n"
+                + " WHERE con.conrelid = " + Ident.literal(table.sql()) + "::regclass AND con.contype = 'n' AND a.attname = "
+                + Ident.literal(column) + ";\n"
+                + "IF n IS NOT NULL AND n <> " + Ident.literal(name) + " THEN\n"
+                + "  EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', " + Ident.literal(table.sql()) + ", n, "
+                + Ident.literal(name) + ");\n"
+                + "END IF;";
+        return dev.tandem.sql.PlPgSql.doBlock("n text;", body);
     }
 }

@@ -389,8 +389,9 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                 String tmp = names.claim(Names.bounded("tandem_nn_restore", id, c));
                 out.add(Phase.CONTRACT, new Step("drop NOT NULL on the old column " + r + " (it is no longer written)",
                         Ddl.dropNotNull(t, r),
-                        List.of(Ddl.addCheckNotValid(t, tmp, Ident.quote(r) + " IS NOT NULL"), Ddl.validateConstraint(t, tmp),
-                                Ddl.setNotNull(t, r), Ddl.dropConstraint(t, tmp)),
+                        new dev.tandem.plan.mechanics.NotNullViaCheck(t, r, tmp)
+                                .named(dev.tandem.plan.mechanics.NotNullViaCheck.constraintOf(table, c))
+                                .restoreStatements("cannot restore NOT NULL on " + t + "." + r),
                         LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
             }
             out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + r + " stops being written)", after.dropTrigger(),

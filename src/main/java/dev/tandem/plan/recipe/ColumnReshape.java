@@ -140,7 +140,7 @@ final class ColumnReshape {
             if (o.notNull()) {
                 String restore = names.claim(Names.bounded(t.name(), o.name(), "not_null_restore"));
                 out.add(Phase.CONTRACT, new Step("drop NOT NULL on " + o.name() + " (the new application no longer writes it)",
-                        Ddl.dropNotNull(t, o.name()), new NotNullViaCheck(t, o.name(), restore).restoreStatements("cannot restore NOT NULL on " + t + "." + o.name()),
+                        Ddl.dropNotNull(t, o.name()), new NotNullViaCheck(t, o.name(), restore).named(NotNullViaCheck.constraintOf(table, o.name())).restoreStatements("cannot restore NOT NULL on " + t + "." + o.name()),
                         LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
             }
         }

@@ -80,7 +80,7 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
         if (c.notNull()) {
             String restore = names.claim(Names.bounded(t.name(), col, "not_null_restore"));
             out.add(Phase.EXPAND, new Step("drop NOT NULL on " + col + " (the new application omits it)", Ddl.dropNotNull(t, col),
-                    new NotNullViaCheck(t, col, restore).restoreStatements("cannot restore NOT NULL on " + t + "." + col), LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
+                    new NotNullViaCheck(t, col, restore).named(NotNullViaCheck.constraintOf(table, col)).restoreStatements("cannot restore NOT NULL on " + t + "." + col), LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
         if (down.isPresent() && c.defaultExpr().isPresent()) {
             out.add(Phase.EXPAND, Step.ddl("drop the default of " + col + " (down fills it instead)", Ddl.dropDefault(t, col),

@@ -43,7 +43,7 @@ public final class DropNotNullRecipe implements Recipe<DropNotNull> {
             throw look.error(t + "." + col + " is part of the primary key " + pk.name() + "; it cannot be nullable");
         });
         String check = new ObjectNames(ctx.catalog(), t).claim(Names.bounded(t.name(), col, "not_null"));
-        NotNullViaCheck notNull = new NotNullViaCheck(t, col, check);
+        NotNullViaCheck notNull = new NotNullViaCheck(t, col, check).named(NotNullViaCheck.constraintOf(table, col));
         out.add(Phase.EXPAND, new Step("drop NOT NULL on " + col + " (metadata only)", notNull.dropNotNullSql(),
                 notNull.restoreStatements("rollback of " + KIND), LockLevel.ACCESS_EXCLUSIVE, t.toString(),
                 false, false, true, Optional.empty()));

@@ -178,7 +178,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
             String tmp = names.claim(Names.bounded(t.name(), from, "not_null_restore"));
             out.add(Phase.CONTRACT, new Step("drop NOT NULL on " + from + " (the new application no longer writes it)",
                     Ddl.dropNotNull(t, from),
-                    new NotNullViaCheck(t, from, tmp).restoreStatements("cannot restore NOT NULL on " + t + "." + from),
+                    new NotNullViaCheck(t, from, tmp).named(NotNullViaCheck.constraintOf(table, from)).restoreStatements("cannot restore NOT NULL on " + t + "." + from),
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
         out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + from + " stops being written)", sync.dropTrigger(),
