@@ -11,8 +11,7 @@ import dev.tandem.sql.QualifiedName;
 import dev.tandem.testing.Db;
 import dev.tandem.testing.LifecycleDriver;
 import dev.tandem.testing.PhaseWalk;
-import dev.tandem.testing.SampleSchema;
-import dev.tandem.testing.TestDatabase;
+import dev.tandem.testing.SampleDatabaseTest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,11 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,29 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  * writes, the constraints still hold, the foreign key is still enforced and keys keep coming from
  * the sequence.
  */
-class ChangeTypeLifecycleTest {
+class ChangeTypeLifecycleTest extends SampleDatabaseTest {
     static final int USERS = 60;
+
+    ChangeTypeLifecycleTest() {
+        super("retype_", USERS);
+    }
 
     @TempDir
     Path changelog;
 
-    TestDatabase db;
-    Connection c;
-
-    @BeforeEach
-    void setUp(TestInfo info) throws SQLException {
-        db = TestDatabase.create("retype_" + info.getTestMethod().orElseThrow().getName());
-        c = db.connect();
-        SampleSchema.load(c);
-        SampleSchema.seed(c, USERS);
-    }
-
-    @AfterEach
-    void tearDown() throws SQLException {
-        if (c != null) {
-            c.close();
-        }
-    }
 
     // ------------------------------------------------------------------ tasks.priority
 

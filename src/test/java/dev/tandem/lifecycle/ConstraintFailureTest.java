@@ -11,8 +11,7 @@ import dev.tandem.plan.Phase;
 import dev.tandem.testing.Db;
 import dev.tandem.testing.LifecycleDriver;
 import dev.tandem.testing.PhaseWalk;
-import dev.tandem.testing.SampleSchema;
-import dev.tandem.testing.TestDatabase;
+import dev.tandem.testing.SampleDatabaseTest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,10 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,31 +36,18 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code set_not_null} with {@code up} holds under randomized old-application writes of NULL during
  * dual-write and backfill.
  */
-class ConstraintFailureTest {
+class ConstraintFailureTest extends SampleDatabaseTest {
     static final int USERS = 200;
+
+    ConstraintFailureTest() {
+        super("consfail_", USERS);
+    }
     static final String ID = "0001_change";
     static final String PROJECT = "md5('project:1')::uuid";
 
     @TempDir
     Path dir;
 
-    TestDatabase db;
-    Connection c;
-
-    @BeforeEach
-    void setUp(TestInfo info) throws SQLException {
-        db = TestDatabase.create("consfail_" + info.getTestMethod().orElseThrow().getName());
-        c = db.connect();
-        SampleSchema.load(c);
-        SampleSchema.seed(c, USERS);
-    }
-
-    @AfterEach
-    void tearDown() throws SQLException {
-        if (c != null) {
-            c.close();
-        }
-    }
 
     Fingerprint fingerprint() {
         return Fingerprint.of(c, List.of("public"), true);

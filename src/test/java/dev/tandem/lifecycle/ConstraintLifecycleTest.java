@@ -8,17 +8,14 @@ import dev.tandem.plan.Phase;
 import dev.tandem.testing.Db;
 import dev.tandem.testing.LifecycleDriver;
 import dev.tandem.testing.PhaseWalk;
+import dev.tandem.testing.SampleDatabaseTest;
 import dev.tandem.testing.SampleSchema;
-import dev.tandem.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,8 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the writes each application version makes: the old one does not know the change (writes NULLs,
  * omits columns, writes values the new constraint refuses), the new one respects it.
  */
-class ConstraintLifecycleTest {
+class ConstraintLifecycleTest extends SampleDatabaseTest {
     static final int USERS = 100;
+
+    ConstraintLifecycleTest() {
+        super("cons_", USERS);
+    }
     static final String ID = "0001_change";
     static final String PROBE = "'00000000-0000-0000-0000-0000000000aa'";
     static final String PROJECT = "md5('project:1')::uuid";
@@ -37,23 +38,6 @@ class ConstraintLifecycleTest {
     @TempDir
     Path dir;
 
-    TestDatabase db;
-    Connection c;
-
-    @BeforeEach
-    void setUp(TestInfo info) throws SQLException {
-        db = TestDatabase.create("cons_" + info.getTestMethod().orElseThrow().getName());
-        c = db.connect();
-        SampleSchema.load(c);
-        SampleSchema.seed(c, USERS);
-    }
-
-    @AfterEach
-    void tearDown() throws SQLException {
-        if (c != null) {
-            c.close();
-        }
-    }
 
     LifecycleDriver tandem(String yaml) {
         return LifecycleDriver.forMigration(db, dir, ID, yaml);

@@ -17,8 +17,7 @@ import dev.tandem.sql.QualifiedName;
 import dev.tandem.state.MigrationRecord;
 import dev.tandem.state.MigrationRecord.Status;
 import dev.tandem.testing.LifecycleDriver;
-import dev.tandem.testing.SampleSchema;
-import dev.tandem.testing.TestDatabase;
+import dev.tandem.testing.SampleDatabaseTest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,11 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,32 +44,23 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>"Old app" writes only {@code full_name}, "new app" writes only {@code display_name}: exactly
  * what the two application versions of a rolling deploy do.
  */
-class RenameLifecycleTest {
+class RenameLifecycleTest extends SampleDatabaseTest {
     static final int USERS = 300;
+
+    RenameLifecycleTest() {
+        super("rename_", USERS);
+    }
     static final QualifiedName USERS_TABLE = new QualifiedName("public", "users");
     static final String ID = LifecycleDriver.RENAME_ID;
 
     @TempDir
     Path changelog;
 
-    TestDatabase db;
-    Connection c;
     LifecycleDriver tandem;
 
     @BeforeEach
-    void setUp(TestInfo info) throws SQLException {
-        db = TestDatabase.create("rename_" + info.getTestMethod().orElseThrow().getName());
-        c = db.connect();
-        SampleSchema.load(c);
-        SampleSchema.seed(c, USERS);
+    void setUp() throws SQLException {
         tandem = LifecycleDriver.renameFullName(db, changelog);
-    }
-
-    @AfterEach
-    void tearDown() throws SQLException {
-        if (c != null) {
-            c.close();
-        }
     }
 
     // ------------------------------------------------------------------------------------- tests
