@@ -24,4 +24,10 @@ public record Column(
         String identity,
         String generated,
         Optional<String> collation,
-        Optional<String> comment) {}
+        Optional<String> comment) {
+
+    /** Identity or generated: PostgreSQL computes the value, so applications never write it. */
+    public boolean automatic() {
+        return !identity.isEmpty() || !generated.isEmpty();
+    }
+}

@@ -590,7 +590,7 @@ public final class Verifier {
             for (QualifiedName t : tables) {
                 Optional<Table> tb = catalog.table(t);
                 tb.ifPresent(x -> out.put(t, new LinkedHashSet<>(x.columns().stream()
-                        .filter(col -> col.identity().isEmpty() && col.generated().isEmpty() && (!notNull || col.notNull()))
+                        .filter(col -> !col.automatic() && (!notNull || col.notNull()))
                         .map(Column::name).toList())));
             }
             return out;

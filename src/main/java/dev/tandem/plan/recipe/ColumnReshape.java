@@ -223,7 +223,7 @@ final class ColumnReshape {
         }
         for (Column col : olds) {
             String at = tb.name() + "." + col.name();
-            if (!col.identity().isEmpty() || !col.generated().isEmpty()) {
+            if (col.automatic()) {
                 throw error(at + " is an identity or generated column; not supported");
             }
             if (pk.get().columns().contains(col.name())) {

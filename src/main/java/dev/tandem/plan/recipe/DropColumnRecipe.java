@@ -161,7 +161,7 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
 
     private static void refuse(DropColumn intent, Table tb, Column col, CatalogSnapshot catalog) {
         String at = tb.name() + "." + col.name();
-        if (!col.identity().isEmpty() || !col.generated().isEmpty()) {
+        if (col.automatic()) {
             throw RecipeContext.error(intent.position(), KIND, at + " is an identity or generated column; dropping it is not supported yet");
         }
         Optional<Constraint> pk = tb.primaryKey();

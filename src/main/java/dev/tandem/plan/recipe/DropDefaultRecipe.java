@@ -34,7 +34,7 @@ public final class DropDefaultRecipe implements Recipe<DropDefault> {
         out.touch(t + "." + col);
         Optional<Table> table = look.table(t);
         Optional<Column> column = look.column(table, col);
-        column.filter(c -> !c.identity().isEmpty() || !c.generated().isEmpty()).ifPresent(c -> {
+        column.filter(Column::automatic).ifPresent(c -> {
             throw look.error(t + "." + col + " is an identity or generated column; use a column change instead");
         });
         if (column.isPresent() && column.get().defaultExpr().isEmpty()) {

@@ -220,7 +220,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         if (tb.column(intent.to()).isPresent()) {
             throw RecipeContext.error(intent.position(), KIND, "column " + intent.to() + " already exists on table " + tb.name());
         }
-        if (!col.identity().isEmpty() || !col.generated().isEmpty()) {
+        if (col.automatic()) {
             throw RecipeContext.error(intent.position(), KIND, at + " is an identity or generated column; renaming it is not supported yet");
         }
         Optional<Constraint> pk = tb.primaryKey();

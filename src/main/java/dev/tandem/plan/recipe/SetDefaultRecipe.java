@@ -34,7 +34,7 @@ public final class SetDefaultRecipe implements Recipe<SetDefault> {
         out.touch(t + "." + col);
         Optional<Table> table = look.table(t);
         Optional<Column> column = look.column(table, col);
-        column.filter(c -> !c.identity().isEmpty() || !c.generated().isEmpty()).ifPresent(c -> {
+        column.filter(Column::automatic).ifPresent(c -> {
             throw look.error(t + "." + col + " is an identity or generated column; it cannot have a default");
         });
         String undo = ctx.offline() ? Ddl.setDefault(t, col, "<previous default of " + col + ", read at apply>")
