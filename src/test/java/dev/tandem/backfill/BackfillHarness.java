@@ -9,8 +9,7 @@ import dev.tandem.state.StateStore;
 import dev.tandem.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +18,8 @@ final class BackfillHarness {
     final TestDatabase db;
     final ConnectionConfig config;
     final StateStore store;
-    final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    final List<BackfillProgress> events = Collections.synchronizedList(new ArrayList<>());
+    final List<String> log = new CopyOnWriteArrayList<>();
+    final List<BackfillProgress> events = new CopyOnWriteArrayList<>();
 
     BackfillHarness(TestDatabase db) {
         this.db = db;
