@@ -38,6 +38,11 @@ import java.util.function.Supplier;
  *   <li>Verify pass: read-only short transactions count, page range by page range (sequential
  *       TID range scans, PostgreSQL 14+), rows whose target still differs; ranges with any are
  *       repaired (and counted) in a batch transaction like the copy's.</li>
+ *   <li>An expression that is not immutable ({@code random()}, {@code clock_timestamp()}; see
+ *       {@link ExpressionStability}) is never compared with a second evaluation of itself: it is
+ *       written only where the target is still NULL ({@code coalesce(target, expr)}), and the
+ *       verify pass repairs only targets still NULL, so a row counts as repaired only when the copy
+ *       did not reach it.</li>
  *   <li>{@code ANALYZE} of the target columns.</li>
  * </ol>
  * A checkpoint whose definition (table, key, assignments) differs from the spec is refused unless
@@ -123,6 +128,7 @@ public final class Backfiller {
         private boolean replicaRole;
         private String copySql;
         private String differsSql;
+        private boolean volatileNoted;
         private long startNs;
         private long rowsThisRun;
         private BackfillCheckpoint cp;
@@ -252,8 +258,21 @@ public final class Backfiller {
             List<String> sets = new ArrayList<>();
             List<String> differs = new ArrayList<>();
             for (BackfillSpec.Assignment a : spec.assignments()) {
-                sets.add(Ident.quote(a.column()) + " = " + a.expression());
-                differs.add(Ident.quote(a.column()) + " IS DISTINCT FROM (" + a.expression() + ")");
+                String target = Ident.quote(a.column());
+                if (ExpressionStability.repeatable(worker, spec.table(), a.expression())) {
+                    sets.add(target + " = " + a.expression());
+                    differs.add(target + " IS DISTINCT FROM (" + a.expression() + ")");
+                } else {
+                    // a second evaluation gives another value: a written target is what was written; only a
+                    // target nobody wrote (NULL) is filled, by the copy and by the verify pass alike
+                    if (!volatileNoted) {
+                        progress.line("  " + a.column() + " := " + a.expression() + " is not immutable: it is written once per row"
+                                + " and verified as filled, not re-evaluated");
+                        volatileNoted = true;
+                    }
+                    sets.add(target + " = coalesce(" + target + ", (" + a.expression() + "))");
+                    differs.add("(" + target + " IS NULL AND (" + a.expression() + ") IS NOT NULL)");
+                }
             }
             differsSql = "(" + String.join(" OR ", differs) + ")";
             String set = " SET " + String.join(", ", sets);

@@ -3,6 +3,7 @@ package dev.tandem.check;
 import dev.tandem.TandemException;
 import dev.tandem.catalog.CatalogSnapshot;
 import dev.tandem.intent.ChangelogReader;
+import dev.tandem.intent.CreateTable;
 import dev.tandem.intent.Intent;
 import dev.tandem.intent.Migration;
 import dev.tandem.lint.LintOptions;
@@ -45,7 +46,9 @@ import java.util.stream.Stream;
  *   <li>{@code check/unsafe-step} — a step that declares a scan or rewrite under a lock that
  *       blocks writes;</li>
  *   <li>the {@code tandem lint} rules for raw SQL ({@link IntentEffects#rawSql}), linted with
- *       {@link #lintRawSql}.</li>
+ *       {@link #lintRawSql}. Tables (and their indexes) created earlier in the same migration, by
+ *       {@code create_table} or raw SQL, count as new and empty; a {@code down} is linted as the
+ *       rollback of its {@code up}, so dropping what the {@code up} created is no finding.</li>
  * </ul>
  * No database is used. It does not know which migrations are already applied, so it checks all.
  */
@@ -108,8 +111,9 @@ public final class CheckCommand {
         for (Migration m : migrations) {
             long start = System.nanoTime();
             List<Finding> findings = byFile.get(m.file());
+            Linter.NewObjects created = Linter.NewObjects.NONE;
             for (Intent intent : m.changes()) {
-                checkIntent(m, intent, catalog, findings, entries, linter);
+                created = checkIntent(m, intent, catalog, findings, entries, linter, created);
             }
             if (catalog.isPresent()) {
                 try {
@@ -138,8 +142,12 @@ public final class CheckCommand {
         return new Report("check", cases, extra);
     }
 
-    private void checkIntent(Migration m, Intent intent, Optional<CatalogSnapshot> catalog, List<Finding> findings,
-                             List<ConflictDetector.Entry> entries, Linter linter) {
+    /**
+     * Checks one intent; {@code created} is what earlier changes of the migration created (new and
+     * empty to the linter). Returns what is created after this intent.
+     */
+    private Linter.NewObjects checkIntent(Migration m, Intent intent, Optional<CatalogSnapshot> catalog, List<Finding> findings,
+                             List<ConflictDetector.Entry> entries, Linter linter, Linter.NewObjects created) {
         MigrationPlan plan;
         try {
             plan = planner.plan(new Migration(m.id(), m.file(), m.description(), m.checksum(), List.of(intent)), catalog);
@@ -150,19 +158,31 @@ public final class CheckCommand {
                         "check the name against the schema snapshot, or the migrations before this one");
             }
             findings.add(f);
-            return;
+            return created;
         } catch (RuntimeException e) {
             findings.add(new Finding(m.file(), intent.position().line(), intent.position().column(), "check/refused",
                     Severity.ERROR, intent.kind() + ": cannot plan: " + e.getMessage(), ""));
-            return;
+            return created;
         }
         entries.add(new ConflictDetector.Entry(m.id(), m.file(), intent.position().line(), intent.position().column(),
                 intent.kind(), plan.touches(), IntentEffects.creates(intent, planOptions), IntentEffects.removes(intent, planOptions),
                 IntentEffects.removalVerb(intent)));
         findings.addAll(stepFindings(m, intent, plan, IntentEffects.irreversible(intent)));
-        for (IntentEffects.RawSql raw : IntentEffects.rawSql(intent)) {
-            findings.addAll(lintRawSql(linter, raw.sql(), raw.at().file(), raw.at().line(), raw.at().column()));
+        if (intent instanceof CreateTable ct) {
+            return created.withTable(ct.table().name());
         }
+        Linter.NewObjects afterUp = created;
+        for (IntentEffects.RawSql raw : IntentEffects.rawSql(intent)) {
+            // a down is linted as the rollback of its up: what the up created is new to it, and
+            // what it drops again is not dropped for the changes after this one
+            Linter.Snippet s = linter.lintSnippet(raw.at().file(), raw.sql(), raw.at().line(), raw.at().column(),
+                    raw.rollback() ? afterUp : created);
+            findings.addAll(s.findings());
+            if (!raw.rollback()) {
+                afterUp = s.after();
+            }
+        }
+        return afterUp;
     }
 
     /**

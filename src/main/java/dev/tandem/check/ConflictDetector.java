@@ -1,5 +1,6 @@
 package dev.tandem.check;
 
+import dev.tandem.plan.SameColumnRule;
 import dev.tandem.report.Finding;
 import dev.tandem.report.Severity;
 import java.util.ArrayList;
@@ -12,8 +13,8 @@ import java.util.Set;
  * Finds intents that cannot both be right, from what each one touches, creates and removes
  * ({@link IntentEffects}), in changelog order:
  * <ul>
- *   <li>{@code check/conflict} (error): two intents of one migration change the same column (their
- *       dual-write mechanisms would fight); an intent touches a column an earlier migration renamed
+ *   <li>{@code check/conflict} (error): two intents of one migration change the same column and
+ *       {@link SameColumnRule} says they clash (the rule {@code apply} refuses with); an intent touches a column an earlier migration renamed
  *       or dropped; an intent creates a column an earlier one already created.</li>
  *   <li>{@code check/overlap} (warning): two migrations change the same column; legal in sequence,
  *       but they must not be in flight together (contract the first before applying the second).</li>
@@ -51,9 +52,9 @@ final class ConflictDetector {
                 Entry other = entries.get(j);
                 if (other.migration.equals(e.migration)) {
                     for (String col : e.touches) {
-                        if (other.touches.contains(col)) {
-                            out.add(error(e, e.kind + " changes " + col + ", which the " + other.kind + " at line " + other.line
-                                    + " of the same migration also changes; put them in separate migrations"));
+                        if (SameColumnRule.overlaps(col, other.touches) && SameColumnRule.clash(e.kind, other.kind)) {
+                            out.add(error(e, e.kind + ": " + SameColumnRule.message(col, other.kind, other.line)));
+                            break; // one finding per pair of changes, as apply refuses at the first column
                         }
                     }
                 }

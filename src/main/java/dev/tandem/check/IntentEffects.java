@@ -106,8 +106,8 @@ public final class IntentEffects {
         if (intent instanceof dev.tandem.intent.RawSql sql) {
             // the reader keeps the intent's position, not each text's: both point at the intent
             List<RawSql> out = new java.util.ArrayList<>();
-            out.add(new RawSql(sql.up(), sql.position()));
-            sql.down().ifPresent(d -> out.add(new RawSql(d, sql.position())));
+            out.add(new RawSql(sql.up(), sql.position(), false));
+            sql.down().ifPresent(d -> out.add(new RawSql(d, sql.position(), true)));
             return out;
         }
         return List.of();
@@ -118,6 +118,11 @@ public final class IntentEffects {
      *
      * @param sql the SQL text
      * @param at where the text starts (its first character) in the changelog file
+     * @param rollback true for a {@code down}: it runs after the intent's {@code up}, to undo it
      */
-    public record RawSql(String sql, Position at) {}
+    public record RawSql(String sql, Position at, boolean rollback) {
+        public RawSql(String sql, Position at) {
+            this(sql, at, false);
+        }
+    }
 }

@@ -6,6 +6,7 @@ import dev.tandem.report.Severity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The PostgreSQL migration linter: judges plain SQL statement by statement with the {@link Rule}s
@@ -39,8 +40,22 @@ public final class Linter {
      * of a changelog's {@code sql} intent — reporting positions in that file.
      */
     public List<Finding> lintSnippet(String file, String sql, int line, int column) {
+        return lintSnippet(file, sql, line, column, NewObjects.NONE).findings();
+    }
+
+    /**
+     * Lints SQL that starts at {@code line}:{@code column} of {@code file}, where {@code known}
+     * (created earlier in the same migration, e.g. by an earlier change or by the {@code up} a
+     * {@code down} rolls back) counts as new and empty, as if created earlier in the same file.
+     *
+     * @return the findings, and what counts as new after the SQL (what it created added, what it
+     *         dropped removed)
+     */
+    public Snippet lintSnippet(String file, String sql, int line, int column, NewObjects known) {
         List<Finding> out = new ArrayList<>();
         state.startFile(options.singleTransaction());
+        state.createdTables.addAll(known.tables());
+        state.createdIndexes.addAll(known.indexes());
         int[] bad = StatementSplitter.unterminated(sql, line, column);
         if (bad != null) {
             out.add(new Finding(file, bad[0], bad[1], Rule.SYNTAX.id(), Severity.ERROR,
@@ -57,8 +72,31 @@ public final class Linter {
             statement(c);
             acrossStatements(c);
         }
-        return out;
+        return new Snippet(out, new NewObjects(Set.copyOf(state.createdTables), Set.copyOf(state.createdIndexes)));
     }
+
+    /**
+     * Tables and indexes created earlier in the same unit of work, new and empty: most rules do not
+     * apply to them. Names are the last part of the name as PostgreSQL folds it (no schema).
+     */
+    public record NewObjects(Set<String> tables, Set<String> indexes) {
+        public static final NewObjects NONE = new NewObjects(Set.of(), Set.of());
+
+        public NewObjects {
+            tables = Set.copyOf(tables);
+            indexes = Set.copyOf(indexes);
+        }
+
+        /** These objects and a table created by other means (a declarative {@code create_table}). */
+        public NewObjects withTable(String table) {
+            java.util.Set<String> t = new java.util.HashSet<>(tables);
+            t.add(table);
+            return new NewObjects(t, indexes);
+        }
+    }
+
+    /** What linting a snippet gave: its findings and what counts as new after it. */
+    public record Snippet(List<Finding> findings, NewObjects after) {}
 
     private void statement(LintContext c) {
         SqlStatement s = c.stmt;

@@ -72,9 +72,8 @@ public final class Planner {
 
     /**
      * Two intents of one migration may not change the same column (or one the table of another's
-     * {@code table.*}) when one of them reshapes it ({@link #reshapes}): both plan against the catalog
-     * from before the migration, and each would install its own mechanism on it. Exit 2 at the second
-     * intent, naming the first.
+     * {@code table.*}) when {@link SameColumnRule} says they clash. Exit 2 at the second intent,
+     * naming the first.
      */
     private static void refuseSharedColumns(Intent intent, Set<String> mine, Map<String, Intent> owners) {
         for (String col : mine) {
@@ -86,28 +85,11 @@ public final class Planner {
                                 .findFirst().orElse(null)
                         : owners.get(table + ".*");
             }
-            if (other != null && other != intent && reshapes(intent, other)) {
-                throw RecipeContext.error(intent.position(), intent.kind(), "changes " + col + ", which the " + other.kind()
-                        + " at line " + other.position().line() + " of the same migration also changes;"
-                        + " put them in separate migrations");
+            if (other != null && other != intent && SameColumnRule.clash(intent.kind(), other.kind())) {
+                throw RecipeContext.error(intent.position(), intent.kind(),
+                        SameColumnRule.message(col, other.kind(), other.position().line()));
             }
         }
-    }
-
-    /** Intents that rename, retype or remove what they name: nothing else in the migration may change it too. */
-    private static final Set<String> RESHAPING = Set.of("rename_column", "drop_column", "change_column_type", "split_column",
-            "merge_columns", "rename_table", "drop_table");
-
-    /**
-     * Whether two intents on the same column clash: one of them reshapes it. Constraints, defaults
-     * and indexes on one column combine; a table created by the migration is new to all of them
-     * (with a catalog, the others cannot name it; offline they plan on placeholders).
-     */
-    private static boolean reshapes(Intent a, Intent b) {
-        if (a.kind().equals("create_table") || b.kind().equals("create_table")) {
-            return false;
-        }
-        return RESHAPING.contains(a.kind()) || RESHAPING.contains(b.kind());
     }
 
     /** Plans migrations in order, each on the catalog the previous ones project. */

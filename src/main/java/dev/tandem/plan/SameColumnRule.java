@@ -1,0 +1,53 @@
+package dev.tandem.plan;
+
+import java.util.Set;
+
+/**
+ * The one rule for two changes of one migration that touch the same column (or a column and its
+ * whole table): they clash when either of them reshapes what it names (renames, retypes, splits,
+ * merges or removes it), because both plan against the catalog from before the migration and each
+ * would install its own mechanism on it. Constraints, defaults, NOT NULL and indexes on one column
+ * combine. A table the migration creates is new to every change of it.
+ * <p>{@link Planner} (apply, plan) refuses a clash with exit 2 and {@code tandem check} reports it as
+ * {@code check/conflict}; both ask this class, so they agree. It does not judge changes in different
+ * migrations (that is the release train's and check's cross-migration business).
+ */
+public final class SameColumnRule {
+    /** Intent kinds that rename, retype or remove what they name: nothing else in the migration may change it too. */
+    static final Set<String> RESHAPING = Set.of("rename_column", "drop_column", "change_column_type", "split_column",
+            "merge_columns", "rename_table", "drop_table");
+
+    private SameColumnRule() {}
+
+    /** Whether two intent kinds of one migration may not both change one column. */
+    public static boolean clash(String kindA, String kindB) {
+        if (kindA.equals("create_table") || kindB.equals("create_table")) {
+            return false;
+        }
+        return RESHAPING.contains(kindA) || RESHAPING.contains(kindB);
+    }
+
+    /**
+     * Whether {@code column} ({@code schema.table.column}, or {@code schema.table.*} for a whole
+     * table) is among, or within, what another change touches.
+     */
+    public static boolean overlaps(String column, Set<String> otherTouches) {
+        if (otherTouches.contains(column)) {
+            return true;
+        }
+        String table = column.substring(0, Math.max(0, column.lastIndexOf('.')));
+        if (column.endsWith(".*")) {
+            return otherTouches.stream().anyMatch(c -> c.startsWith(table + "."));
+        }
+        return otherTouches.contains(table + ".*");
+    }
+
+    /**
+     * The message both gates give for a clash, after {@code file:line:column: kind: } of the second
+     * change: it changes {@code column}, as {@code otherKind} at {@code otherLine} does.
+     */
+    public static String message(String column, String otherKind, int otherLine) {
+        return "changes " + column + ", which the " + otherKind + " at line " + otherLine
+                + " of the same migration also changes; put them in separate migrations";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tandem.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.TandemException;
+import dev.tandem.intent.ChangelogReader;
+import dev.tandem.intent.Migration;
+import dev.tandem.lint.LintOptions;
+import dev.tandem.plan.PlanOptions;
+import dev.tandem.plan.Planner;
+import dev.tandem.report.Finding;
+import dev.tandem.report.Report;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code check} and the planner that {@code apply} uses judge two changes of one column in one
+ * migration by the same rule: for each pair, check reports {@code check/conflict} exactly when the
+ * planner refuses, with the same message.
+ */
+class CheckAgreesWithApplyTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // combine: constraints, defaults, NOT NULL and indexes of one column
+            "  - set_default: {table: tasks, column: priority, default: \"3\"}\n  - set_not_null: {table: tasks, column: priority, up: \"coalesce(priority, 3)\"}\n",
+            "  - set_not_null: {table: tasks, column: due_date, up: \"coalesce(due_date, current_date)\"}\n  - add_check: {table: tasks, name: tasks_due_check, check: \"due_date > '2000-01-01'\"}\n",
+            "  - add_unique: {table: users, name: users_email_key2, columns: [email]}\n  - set_default: {table: users, column: email, default: \"''\"}\n",
+            "  - drop_default: {table: tasks, column: priority}\n  - drop_not_null: {table: tasks, column: priority}\n",
+            // clash: one of them reshapes the column
+            "  - change_column_type: {table: tasks, column: priority, type: bigint, up: \"priority::bigint\", down: \"priority::integer\"}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n",
+            "  - rename_column: {table: users, column: full_name, to: display_name}\n  - set_not_null: {table: users, column: full_name, up: \"coalesce(full_name, '')\"}\n",
+            "  - set_default: {table: tasks, column: priority, default: \"3\"}\n  - drop_column: {table: tasks, column: priority}\n",
+            "  - rename_table: {table: tasks, to: todos}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n",
+    })
+    void checkReportsAConflictExactlyWhenThePlannerRefuses(String changes) throws Exception {
+        Path file = dir.resolve("0001_pair.yaml");
+        Files.writeString(file, "changes:\n" + changes);
+        Migration m = ChangelogReader.readFile(file);
+        String refusal = null;
+        try {
+            new Planner(PlanOptions.defaults()).plan(m, Optional.empty());
+        } catch (TandemException e) {
+            assertEquals(TandemException.BAD_INPUT, e.exitCode());
+            refusal = e.getMessage();
+        }
+        Report report = new CheckCommand(PlanOptions.defaults(), LintOptions.defaults()).run(file, Optional.empty());
+        List<Finding> conflicts = report.findings().stream()
+                .filter(f -> f.rule().equals("check/conflict")).toList();
+        if (refusal == null) {
+            assertEquals(List.of(), conflicts, "the planner accepts this pair, so check must too");
+        } else {
+            assertEquals(1, conflicts.size(), "the planner refuses (" + refusal + "), so check must report it: " + conflicts);
+            Finding f = conflicts.get(0);
+            assertTrue(refusal.endsWith(f.message()), "same message: " + refusal + " / " + f.message());
+            assertTrue(refusal.startsWith(f.location() + ": "), "same position: " + refusal + " / " + f.location());
+        }
+    }
+}
