@@ -92,7 +92,17 @@ public final class Backfiller {
     }
 
     public Result run(Connection c, String migrationId, Phase phase, int stepIndex, BackfillSpec spec) throws SQLException {
-        try (Job job = new Job(c, migrationId, phase, stepIndex, spec)) {
+        return run(c, migrationId, phase, stepIndex, spec,
+                "run `tandem backfill " + migrationId + "` or `tandem apply` to resume");
+    }
+
+    /**
+     * Runs one backfill; {@code resume} is the advice an error ends with (which command truly
+     * continues this job), e.g. for the undo backfill of a rollback.
+     */
+    public Result run(Connection c, String migrationId, Phase phase, int stepIndex, BackfillSpec spec, String resume)
+            throws SQLException {
+        try (Job job = new Job(c, migrationId, phase, stepIndex, spec, resume)) {
             return job.run();
         }
     }
@@ -103,6 +113,7 @@ public final class Backfiller {
         for (BackfillSpec.Assignment a : spec.assignments()) {
             sb.append(a.column()).append('\u0000').append(a.expression()).append('\n');
         }
+        spec.where().ifPresent(w -> sb.append("where\u0000").append(w).append('\n'));
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 12);
@@ -134,7 +145,10 @@ public final class Backfiller {
         private BackfillCheckpoint cp;
         private final BatchTiming timing = new BatchTiming();
 
-        Job(Connection caller, String id, Phase phase, int index, BackfillSpec spec) {
+        private final String resume;
+
+        Job(Connection caller, String id, Phase phase, int index, BackfillSpec spec, String resume) {
+            this.resume = resume;
             this.caller = caller;
             this.id = id;
             this.phase = phase;
@@ -275,6 +289,9 @@ public final class Backfiller {
                 }
             }
             differsSql = "(" + String.join(" OR ", differs) + ")";
+            if (spec.where().isPresent()) {
+                differsSql = "((" + spec.where().get() + ") AND " + differsSql + ")";
+            }
             String set = " SET " + String.join(", ", sets);
             copySql = "UPDATE " + spec.table().sql() + set + " WHERE %s AND " + differsSql;
         }
@@ -336,7 +353,16 @@ public final class Backfiller {
                 long t1 = System.nanoTime();
                 List<String> upper = key.next(worker, cp.lastKey(), cp.upperKey(), size);
                 long t2 = System.nanoTime();
-                long updated = update(key, cp.lastKey(), upper);
+                long updated;
+                try {
+                    updated = update(key, cp.lastKey(), upper);
+                } catch (SQLException e) {
+                    if (transientOrLost(e)) {
+                        throw e;
+                    }
+                    rollbackQuietly();
+                    throw rowFailure(e, cp.lastKey(), upper, size);
+                }
                 long t3 = System.nanoTime();
                 long rows = key.rowsIn(cp.lastKey(), upper, size, upper.equals(cp.upperKey()));
                 if (rows < 0) { // the last keyset range: at most a batch, at least what it changed
@@ -398,6 +424,57 @@ public final class Backfiller {
             }
         }
 
+        private boolean transientOrLost(SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            return state.startsWith("08") || state.startsWith("57P") || isClosed(worker)
+                    || state.equals("55P03") || state.equals("40P01") || state.equals("57014") || state.equals("40001");
+        }
+
+        /**
+         * A batch failed on its data (a value out of range, a check violated): bisects the range,
+         * each probe in a transaction that is rolled back, to name the first row that fails.
+         */
+        private TandemException rowFailure(SQLException failure, List<String> lower, List<String> upper, int size) {
+            String row = "a row after key " + lower;
+            try {
+                List<String> lo = lower;
+                List<String> hi = upper;
+                int span = Math.max(1, size);
+                while (span > 1) {
+                    int half = span / 2;
+                    List<String> mid = key.next(worker, lo, hi, half);
+                    if (fails(lo, mid)) {
+                        hi = mid;
+                        span = half;
+                    } else {
+                        lo = mid;
+                        span = span - half;
+                    }
+                }
+                row = "the row with key " + key.next(worker, lo, hi, 1);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(); // keep the coarse description
+            }
+            return new TandemException(TandemException.RUNTIME, "backfill of " + spec.table() + " failed on " + row + ": "
+                    + failure.getMessage().strip() + "; fix or remove that row, then " + resume, failure);
+        }
+
+        /** Whether updating the range (lower, upper] fails; always rolled back. */
+        private boolean fails(List<String> lower, List<String> upper) throws SQLException {
+            beginBatch(false);
+            try {
+                update(key, lower, upper);
+                return false;
+            } catch (SQLException e) {
+                if (transientOrLost(e)) {
+                    throw e;
+                }
+                return true;
+            } finally {
+                rollbackQuietly();
+            }
+        }
+
         private long update(KeySource k, List<String> lower, List<String> upper) throws SQLException {
             try (PreparedStatement ps = worker.prepareStatement(String.format(copySql, k.range(lower != null)))) {
                 k.bind(ps, 1, lower, upper);
@@ -420,7 +497,7 @@ public final class Backfiller {
                         throw new TandemException(transientLock ? TandemException.LOCK : TandemException.RUNTIME,
                                 "backfill of " + spec.table() + " stopped at key " + cp.lastKey() + " after " + attempt + " attempt"
                                         + (attempt == 1 ? "" : "s") + ": " + e.getMessage().strip()
-                                        + "; its checkpoint is kept: run `tandem backfill " + id + "` or `tandem apply` to resume", e);
+                                        + "; its checkpoint is kept: " + resume, e);
                     }
                     long wait = Math.min(MAX_BACKOFF_MS, 100L << Math.min(attempt - 1, 6));
                     wait = wait / 2 + (long) (Math.random() * wait / 2);

@@ -66,6 +66,14 @@ public final class PhaseExecutor {
             Step step = steps.get(i);
             StepEntry entry = journal.get(i);
             String label = "  [" + (i + 1) + "/" + steps.size() + "] " + step.description();
+            if (entry != null && entry.partlyUndone()) {
+                // a rollback stopped inside this step: finish its undo statements (not its re-sync), so the
+                // step is exactly not applied, then apply it again below
+                log.accept(label + " — partly undone by a rollback; finishing the undo, then applying it again");
+                undoStatements(c, id, phase, i, step, entry.rollbackProgress(), false);
+                store.removeStep(c, id, phase, i);
+                entry = null;
+            }
             if (entry != null && entry.applied()) {
                 log.accept(label + " — already applied");
                 continue;
@@ -178,9 +186,26 @@ public final class PhaseExecutor {
                 + " it left was dropped, nothing of this step remains. " + failure.getMessage(), failure);
     }
 
+    /**
+     * Refuses (exit 2) any rollback once a purge step of the migration is journaled (purge is
+     * irreversible: it dropped what a rollback would restore from); changes nothing.
+     */
+    public void refusePurgeStarted(Connection c, MigrationPlan plan) throws SQLException {
+        Map<Integer, StepEntry> purged = store.purgeSteps(c, plan.id());
+        if (!purged.isEmpty()) {
+            int first = purged.keySet().stream().min(Integer::compare).orElseThrow();
+            throw TandemException.badInput("migration " + plan.id() + ": purge has started (" + purged.size() + " of "
+                    + plan.purge().size() + " purge steps ran, e.g. step " + (first + 1) + ": "
+                    + (first < plan.purge().size() ? plan.purge().get(first).description() : "?")
+                    + "); purge is irreversible, so rollback is refused — nothing was changed. Run `tandem purge "
+                    + plan.id() + "` to finish it");
+        }
+    }
+
     public void rollback(Connection c, MigrationPlan plan, Phase phase) throws SQLException {
         String id = plan.id();
         List<Step> steps = plan.phase(phase).steps();
+        refusePurgeStarted(c, plan);
         refuseIrreversible(c, plan, phase);
         Map<Integer, StepEntry> journal = store.steps(c, id, phase);
         store.setPhase(c, id, phase.previous(), Status.INTERRUPTED);
@@ -199,35 +224,14 @@ public final class PhaseExecutor {
                 store.removeStep(c, id, phase, i);
                 continue;
             }
-            for (int k = entry.rollbackProgress(); k < undo.size(); k++) {
-                String stmt = undo.get(k);
-                final int index = i;
-                final int done = k + 1;
-                final boolean last = done == undo.size() && !undoBackfill;
-                // a step that ran outside a transaction (CONCURRENTLY, raw sql with transaction: false) is undone outside one too
-                if (Ddl.isConcurrently(stmt) || !step.transactional()) {
-                    if (!recoverConcurrent(c, stmt)) {
-                        runner.outsideTransaction(c, stmt);
-                    }
-                    if (last) {
-                        store.removeStep(c, id, phase, index);
-                    } else {
-                        store.setRollbackProgress(c, id, phase, index, done);
-                    }
-                    store.log(c, id, phase, index, "rollback", stmt);
-                } else {
-                    runner.inTransaction(c, stmt, step.table(), true, cx -> {
-                        if (last) {
-                            store.removeStep(cx, id, phase, index);
-                        } else {
-                            store.setRollbackProgress(cx, id, phase, index, done);
-                        }
-                        store.log(cx, id, phase, index, "rollback", stmt);
-                    });
-                }
-            }
+            undoStatements(c, id, phase, i, step, entry.rollbackProgress(), !undoBackfill);
             if (undoBackfill) {
-                Backfiller.Result r = backfiller.run(c, id, phase, i, step.undoBackfill().get());
+                if (undo.isEmpty()) {
+                    store.setRollbackProgress(c, id, phase, i, 1); // partly undone: the re-sync has started
+                }
+                Backfiller.Result r = backfiller.run(c, id, phase, i, step.undoBackfill().get(),
+                        "run `tandem rollback " + id + "` to continue the rollback, or `" + forwardCommand(id, phase)
+                                + "` to go forward again");
                 store.log(c, id, phase, i, "rollback-backfill", r.rowsCopied() + " rows re-synced");
                 log.accept("      " + r.rowsCopied() + " rows re-synced");
                 store.removeStep(c, id, phase, i);
@@ -238,18 +242,88 @@ public final class PhaseExecutor {
         store.log(c, id, phase, null, "rollback-done", "");
     }
 
-    /** Runs purge steps; irreversible. */
-    public void purge(Connection c, MigrationPlan plan) throws SQLException {
-        for (Step step : plan.purge()) {
-            log.accept("  purge: " + step.description());
-            if (step.transactional()) {
-                runner.inTransaction(c, step.sql(), step.table(), step.lock().needsLockTimeout(),
-                        cx -> store.log(cx, plan.id(), null, null, "purge", step.sql()));
+    /** The command that applies {@code phase} again. */
+    private static String forwardCommand(String id, Phase phase) {
+        return phase.ordinal() <= Phase.BACKFILL.ordinal() ? "tandem apply" : "tandem " + phase + " " + id;
+    }
+
+    /**
+     * Runs undo statements {@code from}.. of step {@code i}, each recorded as progress in the journal
+     * (with the statement, in one transaction, where it may run in one). With {@code removeWhenDone}
+     * the last one removes the step's journal row instead; otherwise the row stays, partly undone.
+     */
+    private void undoStatements(Connection c, String id, Phase phase, int i, Step step, int from, boolean removeWhenDone)
+            throws SQLException {
+        List<String> undo = step.rollbackStatements();
+        for (int k = from; k < undo.size(); k++) {
+            String stmt = undo.get(k);
+            final int index = i;
+            final int done = k + 1;
+            final boolean last = done == undo.size() && removeWhenDone;
+            // a step that ran outside a transaction (CONCURRENTLY, raw sql with transaction: false) is undone outside one too
+            if (Ddl.isConcurrently(stmt) || !step.transactional()) {
+                if (!recoverConcurrent(c, stmt)) {
+                    runner.outsideTransaction(c, stmt);
+                }
+                if (last) {
+                    store.removeStep(c, id, phase, index);
+                } else {
+                    store.setRollbackProgress(c, id, phase, index, done);
+                }
+                store.log(c, id, phase, index, "rollback", stmt);
             } else {
-                runner.outsideTransaction(c, step.sql());
-                store.log(c, plan.id(), null, null, "purge", step.sql());
+                runner.inTransaction(c, stmt, step.table(), true, cx -> {
+                    if (last) {
+                        store.removeStep(cx, id, phase, index);
+                    } else {
+                        store.setRollbackProgress(cx, id, phase, index, done);
+                    }
+                    store.log(cx, id, phase, index, "rollback", stmt);
+                });
             }
         }
-        store.setPhase(c, plan.id(), Optional.of(Phase.CONTRACT), dev.tandem.state.MigrationRecord.Status.PURGED);
+    }
+
+    /**
+     * Runs the purge steps, journaled like a phase (in {@code tandem.steps} with phase
+     * {@value StateStore#PURGE_PHASE}): the status is {@code purging} from before the first step until
+     * the last one is done, a transactional step commits with its journal row, and a re-run after a
+     * failure or kill skips the steps already applied. Irreversible: once any purge step is journaled,
+     * rollback is refused.
+     */
+    public void purge(Connection c, MigrationPlan plan) throws SQLException {
+        String id = plan.id();
+        List<Step> steps = plan.purge();
+        Map<Integer, StepEntry> journal = store.purgeSteps(c, id);
+        store.setPhase(c, id, Optional.of(Phase.CONTRACT), Status.PURGING);
+        store.log(c, id, null, null, "purge-start", "");
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            StepEntry entry = journal.get(i);
+            String label = "  [" + (i + 1) + "/" + steps.size() + "] purge: " + step.description();
+            if (entry != null && entry.applied()) {
+                log.accept(label + " — already applied");
+                continue;
+            }
+            log.accept(label);
+            final int index = i;
+            if (step.transactional()) {
+                runner.inTransaction(c, step.sql(), step.table(), step.lock().needsLockTimeout(), cx -> {
+                    store.markPurgeStep(cx, id, index, "applied");
+                    store.log(cx, id, null, index, "purge", step.sql());
+                });
+            } else {
+                if (entry != null && recoverConcurrent(c, step.sql())) {
+                    store.markPurgeStep(c, id, i, "applied");
+                    continue;
+                }
+                store.markPurgeStep(c, id, i, "running");
+                runner.outsideTransaction(c, step.sql());
+                store.markPurgeStep(c, id, i, "applied");
+                store.log(c, id, null, i, "purge", step.sql());
+            }
+        }
+        store.setPhase(c, id, Optional.of(Phase.CONTRACT), Status.PURGED);
+        store.log(c, id, null, null, "purge-done", "");
     }
 }

@@ -29,6 +29,9 @@ public final class AdvanceCommand {
         if (r.status().equals(Status.PURGED)) {
             throw TandemException.badInput("migration " + id + " is purged");
         }
+        if (r.status().equals(Status.PURGING)) {
+            throw TandemException.badInput("migration " + id + " is purging; run `tandem purge " + id + "` to finish it");
+        }
         boolean interruptedHere = r.status().equals(Status.INTERRUPTED)
                 && r.phase().flatMap(Phase::next).map(p -> p == target).orElse(false);
         if (!interruptedHere && r.phase().map(p -> p == target).orElse(false)) {

@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@code tandem rollback ID [--to PHASE | --all]}: undoes the latest applied phase (an interrupted
  * phase counts as the latest), or every phase after {@code PHASE}, or all of them. Uses the plan
  * stored when the migration started, so it works even when the file has changed or is gone. Works
- * after contract; refuses after purge (exit 2), and refuses (exit 2, before anything changes) when a
+ * after contract; refuses once any purge step has run (exit 2, also for a purge that stopped part-way), and refuses (exit 2, before anything changes) when a
  * phase to undo holds an applied irreversible step (a raw {@code sql} step without {@code down}).
  */
 public final class RollbackCommand {
@@ -35,6 +35,11 @@ public final class RollbackCommand {
             throw TandemException.badInput("migration " + id + " is purged; it can no longer be rolled back");
         }
         MigrationPlan plan = ws.storedPlan(r);
+        ws.executor().refusePurgeStarted(ws.connection(), plan);
+        if (r.status().equals(Status.PURGING)) {
+            throw TandemException.badInput("migration " + id + " is purging; purge is irreversible, so rollback is refused"
+                    + " — nothing was changed. Run `tandem purge " + id + "` to finish it");
+        }
         // the latest phase with anything applied: the interrupted one, else the last applied one
         Optional<Phase> latest = r.status().equals(Status.INTERRUPTED)
                 ? Optional.of(r.phase().flatMap(Phase::next).orElse(Phase.EXPAND))

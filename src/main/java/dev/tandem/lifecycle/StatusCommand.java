@@ -28,7 +28,10 @@ public final class StatusCommand {
         this.ws = ws;
     }
 
-    /** Rows with keys id, phase, status, checksum_ok, file, applied_by, updated_at, backfill. */
+    /**
+     * Rows with keys id, phase, status, checksum_ok, file, applied_by, updated_at, backfill, next (the
+     * command that moves the migration on, see {@link NextAction}).
+     */
     public List<Map<String, Object>> run(List<Migration> migrations) throws SQLException {
         Map<String, MigrationRecord> records = ws.records();
         Map<String, Migration> files = new TreeMap<>();
@@ -56,6 +59,9 @@ public final class StatusCommand {
             row.put("applied_by", r == null ? null : r.appliedBy());
             row.put("updated_at", r == null ? null : r.updatedAt());
             row.put("backfill", r == null ? null : backfill(id));
+            boolean rollingBack = r != null && r.status().equals(Status.INTERRUPTED)
+                    && ws.store().lastActionWasRollback(ws.connection(), id);
+            row.put("next", NextAction.of(r, rollingBack, m != null));
             rows.add(row);
         }
         return rows;

@@ -164,6 +164,7 @@ public final class PlanCodec {
             assignments.add(am);
         }
         m.put("assignments", assignments);
+        b.where().ifPresent(w -> m.put("where", w));
         return m;
     }
 
@@ -225,7 +226,7 @@ public final class PlanCodec {
             assignments.add(new BackfillSpec.Assignment(ar.requiredString("column"), ar.requiredString("expression")));
         }
         try {
-            return new BackfillSpec(table, keys, assignments);
+            return new BackfillSpec(table, keys, assignments, Optional.ofNullable(r.optionalString("where")));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(r.path + ": " + e.getMessage(), e);
         }

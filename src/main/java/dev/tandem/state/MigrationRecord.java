@@ -34,6 +34,11 @@ public record MigrationRecord(String id, String checksum, String description, Op
         public static final String RUNNING = "running";
         /** Contract applied; can still be rolled back until purge. */
         public static final String CONTRACTED = "contracted";
+        /**
+         * Purge started and not finished (failed or killed part-way): {@code tandem purge} resumes it;
+         * rollback is refused, because purge steps already dropped what it would need.
+         */
+        public static final String PURGING = "purging";
         /** Purged: final, cannot be rolled back. */
         public static final String PURGED = "purged";
 
@@ -42,6 +47,7 @@ public record MigrationRecord(String id, String checksum, String description, Op
 
     /** True while the migration still changes something (started, not yet contracted). */
     public boolean inFlight() {
-        return !status.equals(Status.PENDING) && !status.equals(Status.CONTRACTED) && !status.equals(Status.PURGED);
+        return !status.equals(Status.PENDING) && !status.equals(Status.CONTRACTED) && !status.equals(Status.PURGED)
+                && !status.equals(Status.PURGING);
     }
 }

@@ -133,10 +133,61 @@ public final class StateStore {
         return out;
     }
 
-    /** A journal row: the step's state ("running" or "applied") and how many rollback statements already ran. */
+    /**
+     * Journal of the purge (stored with phase {@value #PURGE_PHASE}): step index → journal entry.
+     * Non-empty once any purge step has started, which makes the migration irreversible.
+     */
+    public Map<Integer, StepEntry> purgeSteps(Connection c, String id) throws SQLException {
+        Map<Integer, StepEntry> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT step_index, state, rollback_progress FROM " + t("steps")
+                + " WHERE migration_id = ? AND phase = ?")) {
+            ps.setString(1, id);
+            ps.setString(2, PURGE_PHASE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), new StepEntry(rs.getInt(1), rs.getString(2), rs.getInt(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Journals purge step {@code index} as {@code state} ("running" or "applied"). */
+    public void markPurgeStep(Connection c, String id, int index, String state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("steps")
+                + " (migration_id, phase, step_index, state, applied_by) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (migration_id, phase, step_index) DO UPDATE SET state = EXCLUDED.state,"
+                + " applied_by = EXCLUDED.applied_by, applied_at = now()")) {
+            ps.setString(1, id);
+            ps.setString(2, PURGE_PHASE);
+            ps.setInt(3, index);
+            ps.setString(4, state);
+            ps.setString(5, who);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The value of {@code steps.phase} for purge steps (purge is not one of the five reversible phases). */
+    public static final String PURGE_PHASE = "purge";
+
+    /**
+     * A journal row: the step's state ("running" or "applied") and how many rollback statements already ran.
+     * An applied step with {@code rollbackProgress > 0} is <em>partly undone</em> (a rollback stopped inside
+     * it); a step with no row is not applied (never ran, or fully undone).
+     */
     public record StepEntry(int index, String state, int rollbackProgress) {
         public boolean applied() {
             return "applied".equals(state);
+        }
+
+        /** Applied and untouched by a rollback: going forward skips it. */
+        public boolean fullyApplied() {
+            return applied() && rollbackProgress == 0;
+        }
+
+        /** A rollback ran some (or all) of its undo statements and stopped before removing it. */
+        public boolean partlyUndone() {
+            return rollbackProgress > 0;
         }
     }
 
@@ -190,6 +241,21 @@ public final class StateStore {
             ps.setString(5, detail == null ? "" : detail);
             ps.setString(6, who);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Whether the latest phase action started for the migration ({@code apply-start} or
+     * {@code rollback-start} in the history) was a rollback.
+     */
+    public boolean lastActionWasRollback(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT action FROM " + t("history")
+                + " WHERE migration_id = ? AND action IN ('apply-start', 'rollback-start', 'purge-start')"
+                + " ORDER BY seq DESC LIMIT 1")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getString(1).equals("rollback-start");
+            }
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code backfill} (a map of progress figures, or null); further keys are allowed.
  * <ul>
  *   <li>{@link Format#TEXT}: an aligned table with the known columns (ID, PHASE, STATUS, CHECKSUM,
- *       APPLIED BY, UPDATED AT, BACKFILL); extra keys are not shown. A missing value is {@code -};
+ *       APPLIED BY, UPDATED AT, BACKFILL, NEXT — the {@code next} command); extra keys are not shown. A missing value is {@code -};
  *       checksum is {@code ok} or {@code CHANGED}; backfill is a progress summary when it has a
  *       {@code percent} (pass, percent, rows done/estimate, rows/s, ETA, PAUSED, why it waits; or
  *       "done: N copied, M repaired"), else its entries as {@code key=value}.</li>
@@ -31,7 +31,7 @@ import java.util.Optional;
  * characters.
  */
 public final class StatusRenderer {
-    private static final String[] HEADERS = {"ID", "PHASE", "STATUS", "CHECKSUM", "APPLIED BY", "UPDATED AT", "BACKFILL"};
+    private static final String[] HEADERS = {"ID", "PHASE", "STATUS", "CHECKSUM", "APPLIED BY", "UPDATED AT", "BACKFILL", "NEXT"};
 
     private StatusRenderer() {}
 
@@ -132,6 +132,7 @@ public final class StatusRenderer {
             display(row.get("applied_by")),
             display(row.get("updated_at")),
             backfill(row.get("backfill")),
+            display(row.get("next")),
         };
     }
 

@@ -396,7 +396,10 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             }
             out.add(Phase.CONTRACT, Step.ddl("drop the sync trigger (" + r + " stops being written)", after.dropTrigger(),
                     after.createTrigger(), LockLevel.ACCESS_EXCLUSIVE, tableName)
-                    .withUndoBackfill(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(r, down)))));
+                    .withUndoBackfill(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(r, down)))
+                            // only rows the new application wrote since contract: an untouched row keeps its old value
+                            // even where down(up(x)) differs from x
+                            .onlyWhere(Ident.quote(c) + " IS DISTINCT FROM (" + SqlTokens.replaceColumn(up, c, r) + ")")));
             out.add(Phase.CONTRACT, Step.ddl("drop the sync function", after.dropFunction(), SameNameSync.createFunction(after, Authority.NEW),
                     LockLevel.NONE, null));
 
