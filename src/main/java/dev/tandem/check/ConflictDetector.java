@@ -1,12 +1,17 @@
 package dev.tandem.check;
 
+import dev.tandem.conflict.ConflictModel;
+import dev.tandem.conflict.Holdings;
 import dev.tandem.plan.SameColumnRule;
 import dev.tandem.report.Finding;
 import dev.tandem.report.Severity;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,8 +21,9 @@ import java.util.Set;
  *   <li>{@code check/conflict} (error): two intents of one migration change the same column and
  *       {@link SameColumnRule} says they clash (the rule {@code apply} refuses with); an intent touches a column an earlier migration renamed
  *       or dropped; an intent creates a column an earlier one already created.</li>
- *   <li>{@code check/overlap} (warning): two migrations change the same column; legal in sequence,
- *       but they must not be in flight together (contract the first before applying the second).</li>
+ *   <li>{@code check/overlap} (warning): a migration wants a table or column an earlier migration
+ *       holds ({@link ConflictModel}, the same rule {@code apply} uses): legal in sequence, but
+ *       {@code apply} waits until the earlier one is purged (or rolled back).</li>
  * </ul>
  * It does not know which migrations are already applied (check has no database), so it compares
  * all of them.
@@ -45,7 +51,7 @@ final class ConflictDetector {
         List<Finding> out = new ArrayList<>();
         Map<String, Entry> removedBy = new HashMap<>();
         Map<String, Entry> createdBy = new HashMap<>();
-        Map<String, Entry> lastChangedBy = new HashMap<>();
+        Map<String, Set<String>> heldBy = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             for (int j = 0; j < i; j++) {
@@ -59,28 +65,30 @@ final class ConflictDetector {
                     }
                 }
             }
+            boolean refersToRemoved = false;
             for (String col : e.touches) {
                 Entry remover = removed(removedBy, col);
                 if (remover != null && !remover.migration.equals(e.migration) && !e.creates.contains(col)) {
+                    refersToRemoved = true;
                     out.add(error(e, e.kind + " touches " + col + ", but migration " + remover.migration + " (" + remover.file
                             + ":" + remover.line + ") " + remover.removalVerb + "; refer to the column by its new name"));
                 }
-                Entry previous = lastChangedBy.get(col);
-                if (previous != null && !previous.migration.equals(e.migration) && remover == null) {
-                    out.add(new Finding(e.file, e.line, e.column, "check/overlap", Severity.WARNING, "migration " + e.migration
-                            + " changes " + col + ", as migration " + previous.migration + " does; they must not be in flight"
-                            + " together", "contract " + previous.migration + " before applying " + e.migration));
-                }
             }
+            Optional<ConflictModel.Wait> wait = refersToRemoved ? Optional.empty()
+                    : ConflictModel.waitFor(e.migration, Holdings.ofTouches(e.touches), holders(heldBy));
+            if (wait.isPresent()) {
+                out.add(new Finding(e.file, e.line, e.column, "check/overlap", Severity.WARNING, "migration " + e.migration
+                        + " " + wait.get().message() + "; they must not be in flight together: apply stops before "
+                        + e.migration + " while " + wait.get().holder() + " is not purged",
+                        "purge (or roll back) " + wait.get().holder() + " before applying " + e.migration));
+            }
+            heldBy.computeIfAbsent(e.migration, k -> new LinkedHashSet<>()).addAll(e.touches);
             for (String col : e.creates) {
                 Entry creator = createdBy.get(col);
                 if (creator != null && !creator.migration.equals(e.migration) && removed(removedBy, col) == null) {
                     out.add(error(e, e.kind + " creates " + col + ", which migration " + creator.migration + " ("
                             + creator.file + ":" + creator.line + ") already creates"));
                 }
-            }
-            for (String col : e.touches) {
-                lastChangedBy.put(col, e);
             }
             for (String col : e.removes) {
                 removedBy.put(col, e);
@@ -91,6 +99,12 @@ final class ConflictDetector {
                 removedBy.remove(col);
             }
         }
+        return out;
+    }
+
+    private static List<ConflictModel.Holder> holders(Map<String, Set<String>> heldBy) {
+        List<ConflictModel.Holder> out = new ArrayList<>();
+        heldBy.forEach((id, touches) -> out.add(new ConflictModel.Holder(id, Holdings.ofTouches(touches))));
         return out;
     }
 

@@ -2,6 +2,8 @@ package dev.tandem.lifecycle;
 
 import dev.tandem.TandemException;
 import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.conflict.ConflictModel;
+import dev.tandem.conflict.Holdings;
 import dev.tandem.intent.Migration;
 import dev.tandem.plan.MigrationPlan;
 import dev.tandem.plan.Phase;
@@ -10,18 +12,18 @@ import dev.tandem.state.MigrationRecord;
 import dev.tandem.state.MigrationRecord.Status;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code tandem apply}: for each pending or interrupted migration in order, runs expand, dual-write
  * and backfill (or up to {@code --to}). Before any DDL, every pending migration is planned against
  * the live catalog as the earlier ones will leave it, so an unknown table or column fails with exit
- * 2 and nothing changed. Migrations may be in flight together (a release train) unless they touch a
- * common column: then apply stops before the later one and says which it waits for.
+ * 2 and nothing changed. Migrations may be in flight together (a release train) unless the later one
+ * wants a table or column an earlier started, unpurged one holds ({@link ConflictModel}): then apply
+ * stops before the later one, names the holder and the object, and exits 0.
  */
 public final class ApplyCommand {
     /** What happened to one migration. */
@@ -46,10 +48,10 @@ public final class ApplyCommand {
         validate(migrations, records);
 
         List<Outcome> outcomes = new ArrayList<>();
-        Map<String, Set<String>> inFlight = new java.util.LinkedHashMap<>();
+        Map<String, ConflictModel.Holder> holders = new LinkedHashMap<>();
         for (MigrationRecord r : records.values()) {
-            if (r.inFlight()) {
-                inFlight.put(r.id(), new HashSet<>(ws.touchesOf(r)));
+            if (ConflictModel.holds(r)) {
+                holders.put(r.id(), new ConflictModel.Holder(r.id(), Holdings.of(ws.storedPlan(r))));
             }
         }
         for (Migration m : migrations) {
@@ -66,16 +68,13 @@ public final class ApplyCommand {
             }
             MigrationPlan plan;
             if (pending) {
-                Set<String> touches = ws.planner().plan(m, Optional.empty()).touches();
-                Optional<String> blocker = inFlight.entrySet().stream()
-                        .filter(e -> !e.getKey().equals(m.id()) && e.getValue().stream().anyMatch(touches::contains))
-                        .map(Map.Entry::getKey).findFirst();
-                if (blocker.isPresent()) {
-                    String shared = String.join(", ", inFlight.get(blocker.get()).stream().filter(touches::contains).sorted().toList());
-                    String msg = "waits for " + blocker.get() + " (both change " + shared + "); finish it with switch-reads and contract first";
+                Holdings wanted = Holdings.of(ws.planner().plan(m, Optional.empty()));
+                Optional<ConflictModel.Wait> wait = ConflictModel.waitFor(m.id(), wanted, holders.values());
+                if (wait.isPresent()) {
+                    String msg = wait.get().message() + "; finish it with switch-reads, contract and purge (or roll it back) first";
                     ws.log(m.id() + " " + msg);
                     outcomes.add(new Outcome(m.id(), Status.PENDING, Optional.empty(), msg));
-                    return new Result(outcomes, blocker);
+                    return new Result(outcomes, Optional.of(wait.get().holder()));
                 }
                 CatalogSnapshot live = ws.catalog(List.of(m));
                 plan = ws.planner().plan(m, Optional.of(live));
@@ -89,7 +88,7 @@ public final class ApplyCommand {
             for (Phase p = from; p.ordinal() <= to.ordinal(); p = p.next().orElseThrow()) {
                 ws.executor().apply(ws.connection(), plan, p);
             }
-            inFlight.put(m.id(), new HashSet<>(plan.touches()));
+            holders.put(m.id(), new ConflictModel.Holder(m.id(), Holdings.of(plan)));
             String note = plan.phase(to).deployNote();
             outcomes.add(new Outcome(m.id(), Status.IN_PROGRESS, Optional.of(to), to + " applied" + (note.isEmpty() ? "" : ". " + note)));
         }

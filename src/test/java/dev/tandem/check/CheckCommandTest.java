@@ -111,6 +111,20 @@ class CheckCommandTest {
         assertEquals(0, Cli.run("check", dir.toString(), "--overlaps").code());
     }
 
+    /** The same rule as apply: a table rename waits for an unpurged column change of that table. */
+    @Test
+    void renameTableAfterAColumnChangeOfItsTableReportsTheWait() throws Exception {
+        write("0001_a.yaml", "changes:\n" + rename("t", "v", "w"));
+        write("0002_b.yaml", "changes:\n  - rename_table: {table: t, to: t2}\n");
+        write("0003_c.yaml", "changes:\n" + rename("u", "v", "w"));
+        List<Finding> fs = new CheckCommand(dev.tandem.plan.PlanOptions.defaults(), LintOptions.defaults()).withOverlaps(true)
+                .run(dir, Optional.empty()).findings();
+        assertEquals(1, fs.size(), fs.toString());
+        assertEquals("check/overlap", fs.get(0).rule());
+        assertTrue(fs.get(0).file().endsWith("0002_b.yaml"), fs.toString());
+        assertTrue(fs.get(0).message().contains("waits for 0001_a") && fs.get(0).message().contains("public.t.v"), fs.get(0).message());
+    }
+
     List<Finding> check(Optional<dev.tandem.catalog.CatalogSnapshot> snapshot) {
         return new CheckCommand(dev.tandem.plan.PlanOptions.defaults(), LintOptions.defaults()).run(dir, snapshot).findings();
     }

@@ -215,9 +215,11 @@ class CliLifecycleTest {
             assertEquals("pending", third.get("status"), third.toString());
             assertEquals(0L, Db.count(c, "SELECT count(*) FROM tandem.migrations WHERE id = '0003_rename_display_name'"));
 
-            // once 0001 is contracted, 0003 may start
+            // contracted is not enough (a rollback of 0001 still needs the column); once 0001 is purged, 0003 may start
             ok(db, "switch-reads", "0001_rename_full_name");
             ok(db, "contract", "0001_rename_full_name", "--yes");
+            assertTrue(ok(db, "apply", cl.toString()).err().contains("waits for 0001"));
+            ok(db, "purge", "0001_rename_full_name", "--yes");
             Cli.Result after = ok(db, "apply", cl.toString());
             assertFalse(after.all().contains("waits for"), after.describe());
             assertAt(db, cl, "0003_rename_display_name", "backfill", "in-progress");

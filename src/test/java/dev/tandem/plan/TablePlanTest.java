@@ -290,6 +290,16 @@ class TablePlanTest {
     // ------------------------------------------------------------------------------ rename_table
 
     @Test
+    void offlineRenameTableListsTheViewColumnsWhenTheStepRunsWithoutInternalOnes() throws IOException {
+        String sql = offline("""
+                changes:
+                  - rename_table: {table: projects, to: workspaces}
+                """).phase(Phase.EXPAND).steps().get(0).sql();
+        assertFalse(sql.contains("SELECT *"), sql);
+        assertTrue(sql.contains("string_agg(quote_ident(attname)") && sql.contains("'^tandem_(new|old|retired)_'"), sql);
+    }
+
+    @Test
     void renameTableSwapsInAViewAtExpandAndDropsItAtContract() throws IOException {
         MigrationPlan p = plan("""
                 changes:
@@ -299,12 +309,15 @@ class TablePlanTest {
         Step expand = p.phase(Phase.EXPAND).steps().get(0);
         assertEquals(LockLevel.ACCESS_EXCLUSIVE, expand.lock());
         assertTrue(expand.sql().contains("ALTER TABLE \"public\".\"projects\" RENAME TO \"workspaces\";\n"
-                + "CREATE VIEW \"public\".\"projects\" AS SELECT * FROM \"public\".\"workspaces\";"), expand.sql());
+                + "CREATE VIEW \"public\".\"projects\" AS SELECT \"id\", "), expand.sql());
+        assertTrue(expand.sql().contains(" FROM \"public\".\"workspaces\";"), expand.sql());
+        assertFalse(expand.sql().contains("SELECT *"), "the view lists its columns: " + expand.sql());
         assertEquals(1, expand.rollbackStatements().size(), "undone in one transaction");
         assertTrue(expand.rollback().contains("DROP VIEW \"public\".\"projects\";\nALTER TABLE \"public\".\"workspaces\" RENAME TO \"projects\";"));
         Step contract = p.phase(Phase.CONTRACT).steps().get(0);
         assertEquals("DROP VIEW \"public\".\"projects\"", contract.sql());
-        assertTrue(contract.rollback().contains("CREATE VIEW \"public\".\"projects\" AS SELECT * FROM \"public\".\"workspaces\""));
+        String view = expand.sql().substring(expand.sql().indexOf("CREATE VIEW"), expand.sql().indexOf("FROM \"public\".\"workspaces\";"));
+        assertTrue(contract.rollback().contains(view), "rollback of contract recreates the view of expand: " + contract.rollback());
         assertTrue(p.purge().isEmpty());
         everyStepHasAnUndo(p);
     }

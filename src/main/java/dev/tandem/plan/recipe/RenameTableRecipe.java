@@ -24,7 +24,9 @@ import java.util.TreeMap;
  * old application working until contract.
  * <ul>
  *   <li>expand — one DO block (one transaction, ACCESS EXCLUSIVE on the table for an instant, no
- *       scan): rename the table, create the view {@code old AS SELECT * FROM new} (a simple view,
+ *       scan): rename the table, create the view {@code old AS SELECT <columns> FROM new} listing the
+ *       table's columns explicitly, never Tandem's internal {@code tandem_new_*}, {@code tandem_old_*}
+ *       or {@code tandem_retired_*} columns (a simple view,
  *       so PostgreSQL makes it auto-updatable: INSERT/UPDATE/DELETE/RETURNING/ON CONFLICT go to the
  *       table, its defaults, identity and triggers apply) and give the view the table's grants.
  *       Rollback: drop the view and rename the table back, again in one transaction;</li>
@@ -48,7 +50,7 @@ public final class RenameTableRecipe implements Recipe<RenameTable> {
         out.touch(old + ".*").touch(renamed + ".*");
         ctx.catalog().ifPresent(c -> refuse(intent, old, renamed, c));
 
-        String createView = createView(old, renamed, id);
+        String createView = createView(old, renamed, id, ctx.catalog().flatMap(c -> c.table(old)).map(RenameTableRecipe::viewColumns));
         out.add(Phase.EXPAND, Step.ddl("rename table " + old + " to " + intent.to() + " and keep " + old.name()
                         + " as an updatable view over it",
                 PlPgSql.doBlock("r record;", "ALTER TABLE " + old.sql() + " RENAME TO " + Ident.quote(intent.to()) + ";\n" + createView),
@@ -68,9 +70,30 @@ public final class RenameTableRecipe implements Recipe<RenameTable> {
         }
     }
 
-    /** Creates the view with the old name and copies the table's grants onto it; needs {@code r record} declared. */
-    private static String createView(QualifiedName old, QualifiedName renamed, String id) {
-        return "CREATE VIEW " + old.sql() + " AS SELECT * FROM " + renamed.sql() + ";\n"
+    /** Tandem's own columns (a retyped column's old or new copy, a retired column): never shown through the view. */
+    static final String INTERNAL_COLUMN_REGEX = "^tandem_(new|old|retired)_";
+
+    /** The table's columns in order, without Tandem's internal ones: what the compatibility view lists. */
+    static List<String> viewColumns(Table table) {
+        java.util.regex.Pattern internal = java.util.regex.Pattern.compile(INTERNAL_COLUMN_REGEX);
+        return table.columns().stream().sorted(java.util.Comparator.comparingInt(dev.tandem.catalog.Column::position))
+                .map(dev.tandem.catalog.Column::name).filter(n -> !internal.matcher(n).find()).toList();
+    }
+
+    /**
+     * Creates the view with the old name and copies the table's grants onto it; needs {@code r record}
+     * declared. The view lists its columns: the given ones (planned with a catalog), or, offline, the
+     * table's columns when the step runs, read from pg_attribute; Tandem's internal columns never.
+     */
+    private static String createView(QualifiedName old, QualifiedName renamed, String id, java.util.Optional<List<String>> columns) {
+        String create = columns.map(cols -> "CREATE VIEW " + old.sql() + " AS SELECT "
+                        + String.join(", ", cols.stream().map(Ident::quote).toList()) + " FROM " + renamed.sql() + ";\n")
+                .orElse("EXECUTE format('CREATE VIEW %s AS SELECT %s FROM %s', " + Ident.literal(old.sql()) + ",\n"
+                        + "  (SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute\n"
+                        + "    WHERE attrelid = " + Ident.literal(renamed.sql()) + "::regclass AND attnum > 0 AND NOT attisdropped\n"
+                        + "      AND attname !~ " + Ident.literal(INTERNAL_COLUMN_REGEX) + "),\n"
+                        + "  " + Ident.literal(renamed.sql()) + ");\n");
+        return create
                 + "COMMENT ON VIEW " + old.sql() + " IS " + Ident.literal("tandem " + id + ": " + old.name()
                         + " during its rename to " + renamed.name() + "; dropped at contract") + ";\n"
                 + "FOR r IN SELECT a.privilege_type, a.grantee, a.is_grantable\n"
