@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReleaseTrainPropertyTest {
     @TempDir
     Path root;
+
+    private Workspace ws;
+    private int waits;
 
     /** A table of the model: its current name and its columns (name to type), without the stable ones. */
     static final class ModelTable {
@@ -80,6 +82,7 @@ class ReleaseTrainPropertyTest {
                 }
             }
         }
+        counts.put("apply-waited", waits);
         System.out.printf("[train] %d sequences in %.1f s: %s%n", sequences, (System.nanoTime() - started) / 1e9, counts);
     }
 
@@ -88,6 +91,15 @@ class ReleaseTrainPropertyTest {
         Path dir = Files.createDirectory(root.resolve("seq" + s));
         Train train = new Train(db, dir, false);
         List<String> ids = generate(rnd, train, 2 + rnd.nextInt(3));
+        ws = Workspace.forWriting(train.settings());
+        try {
+            runSequence(c, rnd, train, ids, counts);
+        } finally {
+            ws.close();
+        }
+    }
+
+    private void runSequence(Connection c, Random rnd, Train train, List<String> ids, Map<String, Integer> counts) throws Exception {
         boolean mayPurge = rnd.nextBoolean();
         Fingerprint initial = Fingerprint.of(c, List.of("public"), true);
         Map<String, String> writes = new TreeMap<>(); // "table-key:id" -> k, the application rows
@@ -95,35 +107,46 @@ class ReleaseTrainPropertyTest {
         List<String> log = new ArrayList<>();
         int steps = 6 + rnd.nextInt(7);
         for (int i = 0; i < steps; i++) {
-            appWrites(c, rnd, writes, nextId, train, ids);
-            List<String[]> valid = validCommands(train, ids, mayPurge);
+            appWrites(c, rnd, writes, nextId);
+            List<String[]> valid = validCommands(ids, mayPurge);
             String[] cmd = valid.get(rnd.nextInt(valid.size()));
             log.add(String.join(" ", cmd));
             count(counts, cmd[0]);
+            boolean refusal = cmd[0].equals("apply") && outOfOrder(ids);
+            Fingerprint before = refusal ? Fingerprint.of(c, List.of("public"), true) : null;
             try {
                 run(train, cmd);
+                if (refusal) {
+                    throw new AssertionError("apply should refuse a pending migration before a started one, after " + log);
+                }
+            } catch (TandemException e) {
+                if (!refusal || e.exitCode() != TandemException.BAD_INPUT) {
+                    throw new AssertionError("`" + String.join(" ", cmd) + "` failed after " + log + ": " + e.getMessage(), e);
+                }
+                PhaseWalk.assertNoDiff(before, Fingerprint.of(c, List.of("public"), true), "refused apply after " + log);
+                count(counts, "refused-out-of-order");
             } catch (RuntimeException | SQLException e) {
                 throw new AssertionError("`" + String.join(" ", cmd) + "` failed after " + log + ": " + e.getMessage(), e);
             }
             if (rnd.nextInt(6) == 0) {
                 refusedCleanly(c, train, ids, rnd, counts, log);
             }
-            assertWrites(c, writes, train, ids, log);
+            assertWrites(c, writes, log);
         }
         count(counts, "sequences");
-        if (mayPurge && anyPurged(train, ids)) {
+        if (mayPurge && anyPurged(ids)) {
             count(counts, "with-purge");
             return;
         }
         List<String> reversed = new ArrayList<>(ids);
         java.util.Collections.reverse(reversed);
         for (String id : reversed) {
-            Optional<MigrationRecord> r = train.record(id);
+            Optional<MigrationRecord> r = record(id);
             if (r.isPresent() && !r.get().status().equals(Status.PENDING)) {
-                train.rollback(id, true);
+                run(train, new String[] {"rollback", id, "--all"});
             }
         }
-        assertWrites(c, writes, train, ids, log);
+        assertWrites(c, writes, log);
         Db.exec(c, "DELETE FROM a WHERE id >= 1000");
         Db.exec(c, "DELETE FROM b WHERE id >= 1000");
         PhaseWalk.assertNoDiff(initial, Fingerprint.of(c, List.of("public"), true), "full rollback after " + log);
@@ -203,47 +226,81 @@ class ReleaseTrainPropertyTest {
         return ids;
     }
 
-    /** What may run now, from each migration's state; apply is always valid. */
-    private static List<String[]> validCommands(Train train, List<String> ids, boolean mayPurge) throws SQLException {
+    /** What may run now, from each migration's state; apply is always valid; forward commands weigh double. */
+    private List<String[]> validCommands(List<String> ids, boolean mayPurge) throws SQLException {
         List<String[]> out = new ArrayList<>();
         out.add(new String[] {"apply"});
+        out.add(new String[] {"apply"});
         for (String id : ids) {
-            Optional<MigrationRecord> r = train.record(id);
+            Optional<MigrationRecord> r = record(id);
             if (r.isEmpty() || r.get().status().equals(Status.PENDING) || r.get().status().equals(Status.PURGED)) {
                 continue;
             }
             MigrationRecord rec = r.get();
             Phase at = rec.phase().orElse(null);
-            if (rec.status().equals(Status.IN_PROGRESS) && at == Phase.BACKFILL) {
-                out.add(new String[] {"switch-reads", id});
-            }
-            if (rec.status().equals(Status.IN_PROGRESS) && at == Phase.SWITCH_READS) {
-                out.add(new String[] {"contract", id});
-            }
-            if (mayPurge && rec.status().equals(Status.CONTRACTED)) {
-                out.add(new String[] {"purge", id});
+            for (int twice = 0; twice < 2; twice++) {
+                if (rec.status().equals(Status.IN_PROGRESS) && at == Phase.BACKFILL) {
+                    out.add(new String[] {"switch-reads", id});
+                }
+                if (rec.status().equals(Status.IN_PROGRESS) && at == Phase.SWITCH_READS) {
+                    out.add(new String[] {"contract", id});
+                }
+                if (mayPurge && rec.status().equals(Status.CONTRACTED)) {
+                    out.add(new String[] {"purge", id});
+                }
             }
             out.add(new String[] {"rollback", id});
         }
         return out;
     }
 
-    private static void run(Train train, String[] cmd) throws SQLException {
-        switch (cmd[0]) {
-            case "apply" -> train.apply();
-            case "switch-reads" -> train.advance(cmd[1], Phase.SWITCH_READS);
-            case "contract" -> train.advance(cmd[1], Phase.CONTRACT);
-            case "purge" -> train.purge(cmd[1]);
-            case "rollback" -> train.rollback(cmd[1], false);
-            default -> throw new IllegalArgumentException(cmd[0]);
+    /**
+     * Runs one command in the sequence's session (one workspace per sequence saves the state-schema
+     * check per command; a failed command gets a fresh one, as a new CLI process would).
+     */
+    private void run(Train train, String[] cmd) throws SQLException {
+        try {
+            switch (cmd[0]) {
+                case "apply" -> {
+                    if (new ApplyCommand(ws).run(train.migrations(), Phase.BACKFILL).waitingFor().isPresent()) {
+                        waits++;
+                    }
+                }
+                case "switch-reads" -> new AdvanceCommand(ws).run(cmd[1], Phase.SWITCH_READS);
+                case "contract" -> new AdvanceCommand(ws).run(cmd[1], Phase.CONTRACT);
+                case "purge" -> new PurgeCommand(ws).run(cmd[1]);
+                case "rollback" -> new RollbackCommand(ws).run(cmd[1], Optional.empty(), cmd.length > 2);
+                default -> throw new IllegalArgumentException(cmd[0]);
+            }
+        } catch (RuntimeException | SQLException e) {
+            ws.close();
+            ws = Workspace.forWriting(train.settings());
+            throw e;
         }
     }
 
+    private Optional<MigrationRecord> record(String id) throws SQLException {
+        return Optional.ofNullable(ws.records().get(id));
+    }
+
+    /** True when a migration before a started one is pending (rolled back entirely): apply then refuses, exit 2. */
+    private boolean outOfOrder(List<String> ids) throws SQLException {
+        boolean pendingSeen = false;
+        for (String id : ids) {
+            boolean started = record(id).map(r -> !r.status().equals(Status.PENDING)).orElse(false);
+            if (started && pendingSeen) {
+                return true;
+            }
+            pendingSeen |= !started;
+        }
+        return false;
+    }
+
     /** A command that is not valid now (contract before switch-reads, purge before contract) is exit 2 and changes nothing. */
-    private static void refusedCleanly(Connection c, Train train, List<String> ids, Random rnd, Map<String, Integer> counts,
-                                       List<String> log) throws SQLException {
+    private void refusedCleanly(Connection c, Train train, List<String> ids, Random rnd, Map<String, Integer> counts,
+                                List<String> log) throws SQLException {
         String id = ids.get(rnd.nextInt(ids.size()));
-        Optional<MigrationRecord> r = train.record(id);
+        Optional<MigrationRecord> r = record(id);
         String status = r.map(MigrationRecord::status).orElse(Status.PENDING);
         Optional<Phase> at = r.flatMap(MigrationRecord::phase);
         String[] cmd;
@@ -280,8 +337,7 @@ class ReleaseTrainPropertyTest {
         }
     }
 
-    private static void appWrites(Connection c, Random rnd, Map<String, String> writes, int[] nextId, Train train, List<String> ids)
-            throws SQLException {
+    private static void appWrites(Connection c, Random rnd, Map<String, String> writes, int[] nextId) throws SQLException {
         int n = rnd.nextInt(4);
         for (int i = 0; i < n; i++) {
             String key = rnd.nextBoolean() ? "a" : "b";
@@ -309,17 +365,10 @@ class ReleaseTrainPropertyTest {
         }
     }
 
-    private static void assertWrites(Connection c, Map<String, String> writes, Train train, List<String> ids, List<String> log)
-            throws SQLException {
+    private static void assertWrites(Connection c, Map<String, String> writes, List<String> log) throws SQLException {
         Map<String, String> actual = new TreeMap<>();
         for (String key : List.of("a", "b")) {
-            String table = Stream.of(key).map(k -> {
-                try {
-                    return tableOf(c, k);
-                } catch (SQLException e) {
-                    throw new RuntimeException(e);
-                }
-            }).findFirst().orElseThrow();
+            String table = tableOf(c, key);
             try (PreparedStatement st = c.prepareStatement("SELECT id, k FROM " + dev.tandem.sql.Ident.quote(table) + " WHERE id >= 1000");
                  ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
@@ -350,9 +399,9 @@ class ReleaseTrainPropertyTest {
         }
     }
 
-    private static boolean anyPurged(Train train, List<String> ids) throws SQLException {
+    private boolean anyPurged(List<String> ids) throws SQLException {
         for (String id : ids) {
-            if (train.record(id).map(r -> r.status().equals(Status.PURGED)).orElse(false)) {
+            if (record(id).map(r -> r.status().equals(Status.PURGED)).orElse(false)) {
                 return true;
             }
         }
