@@ -88,15 +88,18 @@ public final class UserTriggerFiring {
         return java.util.Optional.of(new Firing(phase, step, spec.table(), fire, undo, suppressible));
     }
 
-    /** Whether the trigger's events include UPDATE (of one of the columns, when it names columns). */
+    /**
+     * Whether the trigger's events include UPDATE (of one of the columns, when it names columns);
+     * true when the definition names no event Tandem can read.
+     */
     public static boolean firesOnUpdate(Trigger t, List<String> columns) {
         String def = t.definition();
         String upper = def.toUpperCase(Locale.ROOT);
         int on = upper.indexOf(" ON ");
         String events = on < 0 ? upper : upper.substring(0, on);
         int u = events.indexOf(" UPDATE");
-        if (u < 0) {
-            return false;
+        if (u < 0) { // another event only: it does not fire; no event readable: assume it does
+            return !(events.contains(" INSERT") || events.contains(" DELETE") || events.contains(" TRUNCATE"));
         }
         String rest = def.substring(u + " UPDATE".length(), on < 0 ? def.length() : on).strip();
         if (!rest.regionMatches(true, 0, "OF ", 0, 3)) {
