@@ -32,12 +32,16 @@ import java.util.Optional;
  * @param listener told about progress after every batch and on every throttle change
  * @param batchPauseMs rest after every copy batch, ms (0 = none): leaves CPU and I/O to the
  *                     application on a small server, at the cost of backfill speed
+ * @param allowUserTriggers let the table's own triggers fire for backfilled rows when the role may
+ *                          not set {@code session_replication_role} ({@code --allow-user-triggers});
+ *                          without it such a backfill is refused before it writes (docs/privileges.md)
  */
 public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementTimeoutMs, int maxRetries,
                               int minBatch, int maxBatch, long targetBatchMs, double growFactor, double shrinkFactor,
                               long maxReplicaLagMs, long maxReplicaLagBytes, long maxSlotLagBytes,
                               int maxActiveSessions, int maxBlockedSessions, String throttleQuery,
-                              boolean restart, long progressIntervalMs, BackfillListener listener, long batchPauseMs) {
+                              boolean restart, long progressIntervalMs, BackfillListener listener, long batchPauseMs,
+                              boolean allowUserTriggers) {
     public BackfillOptions {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1");
@@ -75,12 +79,13 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
     private BackfillOptions(BackfillOptions o) {
         this(o.batchSize, o.lockTimeoutMs, o.statementTimeoutMs, o.maxRetries, o.minBatch, o.maxBatch, o.targetBatchMs,
                 o.growFactor, o.shrinkFactor, o.maxReplicaLagMs, o.maxReplicaLagBytes, o.maxSlotLagBytes,
-                o.maxActiveSessions, o.maxBlockedSessions, o.throttleQuery, o.restart, o.progressIntervalMs, o.listener, o.batchPauseMs);
+                o.maxActiveSessions, o.maxBlockedSessions, o.throttleQuery, o.restart, o.progressIntervalMs, o.listener, o.batchPauseMs,
+                o.allowUserTriggers);
     }
 
     public static BackfillOptions defaults() {
         return new BackfillOptions(5000, 2000, 60_000, 10, 100, 200_000, 200, 2.0, 0.5,
-                10_000, 256L << 20, 1L << 30, 0, 1, null, false, 3000, BackfillListener.NONE, 0);
+                10_000, 256L << 20, 1L << 30, 0, 1, null, false, 3000, BackfillListener.NONE, 0, false);
     }
 
     public Optional<String> throttleQueryOpt() {
@@ -112,6 +117,7 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
         private long progressIntervalMs;
         private BackfillListener listener;
         private long batchPauseMs;
+        private boolean allowUserTriggers;
 
         private Builder(BackfillOptions o) {
             batchSize = o.batchSize;
@@ -133,6 +139,7 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
             progressIntervalMs = o.progressIntervalMs;
             listener = o.listener;
             batchPauseMs = o.batchPauseMs;
+            allowUserTriggers = o.allowUserTriggers;
         }
 
         public Builder batchSize(int v) { batchSize = v; return this; }
@@ -155,11 +162,13 @@ public record BackfillOptions(int batchSize, long lockTimeoutMs, long statementT
         public Builder listener(BackfillListener v) { listener = Objects.requireNonNullElse(v, BackfillListener.NONE); return this; }
 
         public Builder batchPauseMs(long v) { batchPauseMs = v; return this; }
+        public Builder allowUserTriggers(boolean v) { allowUserTriggers = v; return this; }
 
         public BackfillOptions build() {
             return new BackfillOptions(batchSize, lockTimeoutMs, statementTimeoutMs, maxRetries, minBatch, maxBatch,
                     targetBatchMs, growFactor, shrinkFactor, maxReplicaLagMs, maxReplicaLagBytes, maxSlotLagBytes,
-                    maxActiveSessions, maxBlockedSessions, throttleQuery, restart, progressIntervalMs, listener, batchPauseMs);
+                    maxActiveSessions, maxBlockedSessions, throttleQuery, restart, progressIntervalMs, listener, batchPauseMs,
+                    allowUserTriggers);
         }
     }
 }

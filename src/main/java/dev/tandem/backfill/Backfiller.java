@@ -159,6 +159,42 @@ public final class Backfiller {
             this.sizer = new BatchSizer(options);
         }
 
+        /**
+         * When the role may not set session_replication_role, the table's own UPDATE triggers would
+         * fire for every row: refused (exit 2, nothing written) unless allowed, then named in the log.
+         */
+        private void refuseUserTriggers() throws SQLException {
+            if (replicaRole) {
+                return;
+            }
+            List<String> columns = spec.assignments().stream().map(BackfillSpec.Assignment::column).toList();
+            List<String> firing = new ArrayList<>();
+            try (PreparedStatement ps = worker.prepareStatement("SELECT t.tgname::text, t.tgenabled::text, pg_catalog.pg_get_triggerdef(t.oid)"
+                    + " FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ?::regclass AND NOT t.tgisinternal"
+                    + " AND t.tgenabled IN ('O', 'A') ORDER BY t.tgname")) {
+                ps.setString(1, spec.table().sql());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        dev.tandem.catalog.Trigger t = new dev.tandem.catalog.Trigger(rs.getString(1), rs.getString(3), rs.getString(2), "");
+                        if (!t.name().startsWith("tandem_") && dev.tandem.plan.UserTriggerFiring.firesOnUpdate(t, columns)) {
+                            firing.add(t.name());
+                        }
+                    }
+                }
+            }
+            if (firing.isEmpty()) {
+                return;
+            }
+            if (!options.allowUserTriggers()) {
+                dev.tandem.catalog.RoleCapabilities role = dev.tandem.catalog.RoleCapabilitiesReader.read(worker);
+                throw TandemException.badInput("the backfill of " + spec.table() + " (" + id + ") refused before writing: triggers "
+                        + String.join(", ", firing) + " would fire for every backfilled row, and role " + role.role()
+                        + " may not set session_replication_role. Remedy: " + String.join("; ", role.remedies()));
+            }
+            progress.line("  note: --allow-user-triggers: role may not set session_replication_role; triggers "
+                    + String.join(", ", firing) + " on " + spec.table() + " fire for every backfilled row");
+        }
+
         Result run() throws SQLException {
             long runStart = System.nanoTime();
             worker = connector == null ? caller : connector.get();
@@ -170,6 +206,8 @@ public final class Backfiller {
                 BackfillCheckpoint s = saved.get();
                 return new Result(s.rowsCopied(), s.rowsRepaired(), s.batches(), 0);
             }
+            replicaRole = canUseReplicaRole(worker);
+            refuseUserTriggers();
             if (saved.isPresent()) {
                 BackfillCheckpoint s = saved.get();
                 boolean changed = s.specHash() != null && !s.specHash().equals(hash);
@@ -203,10 +241,6 @@ public final class Backfiller {
                 }
                 cp = fresh;
                 checkpoints.save(worker, id, phase, index, spec.table().sql(), cp);
-            }
-            replicaRole = canUseReplicaRole(worker);
-            if (!replicaRole) {
-                progress.line("  note: this role may not set session_replication_role; the table's own triggers fire for backfilled rows");
             }
             throttle = new Throttle(options, id, checkpoints, connector);
             throttle.start(worker);

@@ -15,10 +15,23 @@ import java.util.TreeMap;
  *
  * @param serverVersionNum {@code server_version_num}, e.g. 170006 (0 when unknown, offline)
  * @param tables the tables by qualified name
+ * @param role what the connected role may do ({@link RoleCapabilities#unknown()} when not read,
+ *             e.g. offline or from a snapshot file)
  */
-public record CatalogSnapshot(int serverVersionNum, Map<QualifiedName, Table> tables) {
+public record CatalogSnapshot(int serverVersionNum, Map<QualifiedName, Table> tables, RoleCapabilities role) {
     public CatalogSnapshot {
         tables = java.util.Collections.unmodifiableMap(new TreeMap<>(tables));
+        java.util.Objects.requireNonNull(role);
+    }
+
+    /** A snapshot whose role capabilities are not known. */
+    public CatalogSnapshot(int serverVersionNum, Map<QualifiedName, Table> tables) {
+        this(serverVersionNum, tables, RoleCapabilities.unknown());
+    }
+
+    /** A copy that carries the connected role's capabilities. */
+    public CatalogSnapshot withRole(RoleCapabilities capabilities) {
+        return new CatalogSnapshot(serverVersionNum, tables, capabilities);
     }
 
     public static CatalogSnapshot empty() {
@@ -46,6 +59,6 @@ public record CatalogSnapshot(int serverVersionNum, Map<QualifiedName, Table> ta
     public CatalogSnapshot with(Table table) {
         Map<QualifiedName, Table> m = new TreeMap<>(tables);
         m.put(table.name(), table);
-        return new CatalogSnapshot(serverVersionNum, m);
+        return new CatalogSnapshot(serverVersionNum, m, role);
     }
 }

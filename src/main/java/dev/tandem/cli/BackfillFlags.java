@@ -61,6 +61,9 @@ final class BackfillFlags {
     @Option(names = "--restart", description = "Start an unfinished backfill over (needed when its definition changed since it started).")
     boolean restart;
 
+    @Option(names = "--allow-user-triggers", description = "Let the table's own triggers fire for backfilled rows when the role may not set session_replication_role (refused otherwise; see docs/privileges.md).")
+    boolean allowUserTriggers;
+
     BackfillOptions options() {
         BackfillOptions.Builder b = BackfillOptions.defaults().toBuilder();
         if (batchSize != null) {
@@ -108,7 +111,7 @@ final class BackfillFlags {
         if (maxBlockedSessions != null) {
             b.maxBlockedSessions(maxBlockedSessions);
         }
-        b.throttleQuery(throttleQuery).restart(restart);
+        b.throttleQuery(throttleQuery).restart(restart).allowUserTriggers(allowUserTriggers);
         if (batchSize != null && batchSize > 0 && minBatch == null && batchSize < 100) {
             b.minBatch(batchSize); // a small first batch asked for explicitly is allowed
         }

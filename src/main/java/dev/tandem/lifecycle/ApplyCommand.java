@@ -8,6 +8,7 @@ import dev.tandem.intent.Migration;
 import dev.tandem.plan.MigrationPlan;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PlanCodec;
+import dev.tandem.plan.UserTriggerFiring;
 import dev.tandem.state.MigrationRecord;
 import dev.tandem.state.MigrationRecord.Status;
 import java.sql.SQLException;
@@ -21,9 +22,11 @@ import java.util.Optional;
  * {@code tandem apply}: for each pending or interrupted migration in order, runs expand, dual-write
  * and backfill (or up to {@code --to}). Before any DDL, every pending migration is planned against
  * the live catalog as the earlier ones will leave it, so an unknown table or column fails with exit
- * 2 and nothing changed. Migrations may be in flight together (a release train) unless the later one
- * wants a table or column an earlier started, unpurged one holds ({@link ConflictModel}): then apply
- * stops before the later one, names the holder and the object, and exits 0.
+ * 2 and nothing changed; so does a backfill that would fire the table's own triggers the role may not
+ * suppress ({@link UserTriggerFiring}; {@code --allow-user-triggers} lets them fire). Migrations may
+ * be in flight together (a release train) unless the later one wants a table or column an earlier
+ * started, unpurged one holds ({@link ConflictModel}): then apply stops before the later one, names
+ * the holder and the object, and exits 0.
  */
 public final class ApplyCommand {
     /** What happened to one migration. */
@@ -45,7 +48,7 @@ public final class ApplyCommand {
         Map<String, MigrationRecord> records = ws.records();
         Checks.refuseDrift(migrations, records);
         Checks.refuseOutOfOrder(migrations, records);
-        validate(migrations, records);
+        validate(migrations, records, to);
 
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, ConflictModel.Holder> holders = new LinkedHashMap<>();
@@ -96,14 +99,36 @@ public final class ApplyCommand {
     }
 
     /** Plans every pending migration on the catalog the earlier ones project, so bad input fails before any DDL. */
-    private void validate(List<Migration> migrations, Map<String, MigrationRecord> records) throws SQLException {
+    private void validate(List<Migration> migrations, Map<String, MigrationRecord> records, Phase to) throws SQLException {
         CatalogSnapshot snapshot = ws.catalog(migrations);
         for (Migration m : migrations) {
             MigrationRecord rec = records.get(m.id());
             if (rec == null || rec.status().equals(Status.PENDING)) {
-                ws.planner().plan(m, Optional.of(snapshot));
+                refuseUserTriggers(m.id(), ws.planner().plan(m, Optional.of(snapshot)), Phase.EXPAND, to, snapshot);
+            } else if (rec.inFlight() && rec.phase().map(p -> p.ordinal() < to.ordinal()).orElse(Boolean.TRUE)) {
+                Phase from = rec.phase().flatMap(Phase::next).orElse(Phase.EXPAND);
+                refuseUserTriggers(m.id(), ws.storedPlan(rec), from, to, snapshot);
             }
             snapshot = ws.planner().project(m, snapshot);
         }
+    }
+
+    /**
+     * Exit 2 before any DDL when a backfill of the phases to run would fire the table's own triggers
+     * and the role may not suppress them, unless {@code --allow-user-triggers}.
+     */
+    private void refuseUserTriggers(String id, MigrationPlan plan, Phase from, Phase to, CatalogSnapshot catalog) {
+        if (ws.settings().backfill().allowUserTriggers()) {
+            return;
+        }
+        Set<Phase> phases = new HashSet<>();
+        for (Phase p = from; p.ordinal() <= to.ordinal(); p = p.next().orElseThrow()) {
+            phases.add(p);
+            if (p.next().isEmpty()) {
+                break;
+            }
+        }
+        UserTriggerFiring.refuse(id, "apply", UserTriggerFiring.unsuppressed(UserTriggerFiring.find(plan, catalog), phases, false),
+                catalog.role());
     }
 }

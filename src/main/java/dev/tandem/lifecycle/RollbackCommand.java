@@ -53,15 +53,18 @@ public final class RollbackCommand {
                     + "; --to " + keep.get() + " would undo nothing");
         }
         // refuse before changing anything when a phase to undo holds an applied irreversible step
+        java.util.Set<Phase> undoing = new java.util.HashSet<>();
         for (Phase q = latest.get(); ; q = q.previous().orElseThrow()) {
             if (keep.isPresent() && q.ordinal() <= keep.get().ordinal()) {
                 break;
             }
             ws.executor().refuseIrreversible(ws.connection(), plan, q);
+            undoing.add(q);
             if ((!all && keep.isEmpty()) || q.previous().isEmpty()) {
                 break;
             }
         }
+        refuseUserTriggers(id, plan, undoing);
         List<Phase> undone = new ArrayList<>();
         Phase p = latest.get();
         while (true) {
@@ -80,5 +83,24 @@ public final class RollbackCommand {
             p = prev.get();
         }
         return undone;
+    }
+
+    /**
+     * Exit 2 before anything changes when an undo backfill of the phases to undo would fire the
+     * table's own triggers and the role may not suppress them (unless --allow-user-triggers).
+     */
+    private void refuseUserTriggers(String id, MigrationPlan plan, java.util.Set<Phase> undoing) throws SQLException {
+        if (ws.settings().backfill().allowUserTriggers()) {
+            return;
+        }
+        java.util.Set<String> schemas = new java.util.TreeSet<>();
+        plan.phases().forEach(pp -> pp.steps().forEach(st -> st.undoBackfill().ifPresent(b -> schemas.add(b.table().schema()))));
+        if (schemas.isEmpty()) {
+            return;
+        }
+        dev.tandem.catalog.CatalogSnapshot live = dev.tandem.catalog.CatalogReader.read(ws.connection(), schemas)
+                .withRole(dev.tandem.catalog.RoleCapabilitiesReader.read(ws.connection()));
+        var fire = dev.tandem.plan.UserTriggerFiring.unsuppressed(dev.tandem.plan.UserTriggerFiring.find(plan, live), undoing, true);
+        dev.tandem.plan.UserTriggerFiring.refuse(id, "rollback", fire, live.role());
     }
 }

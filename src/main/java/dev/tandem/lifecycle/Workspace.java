@@ -121,7 +121,10 @@ public final class Workspace implements AutoCloseable {
                 new TandemException(TandemException.RUNTIME, "migration " + r.id() + " has no stored plan")));
     }
 
-    /** The live catalog of the default schema and every schema the migrations name. */
+    /**
+     * The live catalog of the default schema and every schema the migrations name, with the
+     * connected role's {@link dev.tandem.catalog.RoleCapabilities}.
+     */
     public CatalogSnapshot catalog(Collection<Migration> migrations) throws SQLException {
         TreeSet<String> schemas = new TreeSet<>();
         schemas.add(settings.plan().defaultSchema());
@@ -130,7 +133,7 @@ public final class Workspace implements AutoCloseable {
                 i.tables().forEach(t -> t.schema().ifPresent(schemas::add));
             }
         }
-        return CatalogReader.read(connection, schemas);
+        return CatalogReader.read(connection, schemas).withRole(dev.tandem.catalog.RoleCapabilitiesReader.read(connection));
     }
 
     public List<String> touchesOf(MigrationRecord r) {

@@ -67,7 +67,20 @@ public final class Planner {
             refuseSharedColumns(intent, mine, owners);
             mine.forEach(c -> owners.putIfAbsent(c, intent));
         }
-        return builder.build(migration.id(), migration.description(), migration.checksum(), catalog.isEmpty());
+        MigrationPlan plan = builder.build(migration.id(), migration.description(), migration.checksum(), catalog.isEmpty());
+        return catalog.map(c -> withTriggerWarnings(plan, c)).orElse(plan);
+    }
+
+    /** Adds, for each backfill that would meet user triggers, what happens to them as the catalog's role ({@link UserTriggerFiring}). */
+    private static MigrationPlan withTriggerWarnings(MigrationPlan plan, CatalogSnapshot catalog) {
+        List<UserTriggerFiring.Firing> firings = UserTriggerFiring.find(plan, catalog);
+        if (firings.isEmpty()) {
+            return plan;
+        }
+        List<String> warnings = new ArrayList<>(plan.warnings());
+        firings.forEach(f -> warnings.add(UserTriggerFiring.warning(f, catalog.role())));
+        return new MigrationPlan(plan.id(), plan.description(), plan.checksum(), plan.offline(), plan.phases(), plan.purge(),
+                plan.touches(), warnings);
     }
 
     /**

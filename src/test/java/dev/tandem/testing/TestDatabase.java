@@ -41,18 +41,41 @@ import org.postgresql.Driver;
  * The PostgreSQL major comes from the system property {@code tandem.pg.major} (default 17). When
  * it is set explicitly and the server in use is another major, {@link #create} fails rather than
  * silently testing the wrong version.
+ * <p>With {@code -Dtandem.test.role=owner} (the {@code lifecycle-as-owner} surefire execution of
+ * the pom) every database is owned by the non-superuser LOGIN role {@value #OWNER_ROLE}, which the
+ * test connects as: the managed-PostgreSQL setup. On PostgreSQL 15+ that role is granted
+ * {@code SET} on {@code session_replication_role} (as a managed service's administrator role has
+ * it), so backfills still keep the table's triggers quiet. {@link #asRole} connects as any other
+ * role, e.g. one without that grant.
  */
 public final class TestDatabase {
     private static final String DEFAULT_MAJOR = "17";
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static Server server;
 
+    /** The non-superuser role that owns the databases under {@code -Dtandem.test.role=owner}. */
+    public static final String OWNER_ROLE = "tandem_test_owner";
+    private static final String ROLE_PASSWORD = "tandem-test";
+
     private final String databaseName;
     private final String jdbcUrl;
+    private final String roleUser; // null: the server's user
+    private final String adminUrl;
 
     private TestDatabase(String databaseName, String jdbcUrl) {
+        this(databaseName, jdbcUrl, null, jdbcUrl);
+    }
+
+    private TestDatabase(String databaseName, String jdbcUrl, String roleUser, String adminUrl) {
         this.databaseName = databaseName;
         this.jdbcUrl = jdbcUrl;
+        this.roleUser = roleUser;
+        this.adminUrl = adminUrl;
+    }
+
+    /** Whether the tests run as the non-superuser owner role ({@code -Dtandem.test.role=owner}). */
+    public static boolean asOwner() {
+        return "owner".equals(System.getProperty("tandem.test.role", ""));
     }
 
     /**
@@ -63,7 +86,46 @@ public final class TestDatabase {
         Server s = server();
         String name = uniqueName(namePrefix);
         s.createDatabase(name);
-        return new TestDatabase(name, s.urlFor(name));
+        TestDatabase db = new TestDatabase(name, s.urlFor(name));
+        if (asOwner()) {
+            db.createRole(OWNER_ROLE, s.serverVersionNum() >= 150000);
+            db.admin("ALTER DATABASE " + Ident.quote(name) + " OWNER TO " + Ident.quote(OWNER_ROLE),
+                    "ALTER SCHEMA public OWNER TO " + Ident.quote(OWNER_ROLE));
+            return db.asRole(OWNER_ROLE);
+        }
+        return db;
+    }
+
+    /**
+     * Creates a LOGIN role without superuser (no error when it exists), optionally granted
+     * {@code SET} on {@code session_replication_role} (PostgreSQL 15+); runs as the server's user.
+     */
+    public void createRole(String role, boolean grantReplicationRole) {
+        synchronized (TestDatabase.class) {
+            admin("DO $$ BEGIN CREATE ROLE " + Ident.quote(role) + " LOGIN NOSUPERUSER PASSWORD '" + ROLE_PASSWORD + "';"
+                    + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+            if (grantReplicationRole) {
+                admin("GRANT SET ON PARAMETER session_replication_role TO " + Ident.quote(role));
+            }
+        }
+    }
+
+    /** Runs statements on this database as the server's user (a superuser or CREATEDB role). */
+    public void admin(String... statements) {
+        try (Connection c = server().connect(adminUrl); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("admin statement failed on " + databaseName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The same database, connected to as another (existing, LOGIN) role. */
+    public TestDatabase asRole(String role) {
+        String url = adminUrl.replaceAll("([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        url = url + (url.contains("?") ? "&" : "?") + "user=" + role;
+        return new TestDatabase(databaseName, url, role, adminUrl);
     }
 
     /** JDBC URL of this database (may carry user and password when the configured URL did). */
@@ -72,12 +134,12 @@ public final class TestDatabase {
     }
 
     public String user() {
-        return server().user();
+        return roleUser != null ? roleUser : server().user();
     }
 
     /** The password, or null when none is needed. */
     public String password() {
-        return server().password();
+        return roleUser != null ? ROLE_PASSWORD : server().password();
     }
 
     public String databaseName() {
@@ -86,6 +148,12 @@ public final class TestDatabase {
 
     /** A new autocommit connection to this database; the caller closes it. */
     public Connection connect() throws SQLException {
+        if (roleUser != null) {
+            Properties props = new Properties();
+            props.setProperty("user", roleUser);
+            props.setProperty("password", ROLE_PASSWORD);
+            return DriverManager.getConnection(jdbcUrl, props);
+        }
         return server().connect(jdbcUrl);
     }
 

@@ -588,13 +588,6 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                     }
                 });
             }
-            table.ifPresent(tb -> {
-                List<String> userTriggers = tb.triggers().stream().map(tr -> tr.name()).filter(x -> !x.startsWith("tandem_")).toList();
-                if (!userTriggers.isEmpty()) {
-                    out.warn("triggers on " + t + " (" + String.join(", ", userTriggers) + ") would fire for every backfilled row;"
-                            + " the backfill runs with session_replication_role = replica where the role may, so they do not");
-                }
-            });
         }
     }
 

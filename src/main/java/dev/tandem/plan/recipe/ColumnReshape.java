@@ -184,11 +184,6 @@ final class ColumnReshape {
                 out.warn(String.join(", ", kept.stream().distinct().toList()) + " on " + t + " stay with the old column(s), are not copied to "
                         + String.join(", ", newNames) + ", and are dropped at purge; add what the new columns need with index/constraint intents");
             }
-            List<String> userTriggers = tb.triggers().stream().map(tr -> tr.name()).filter(n -> !n.startsWith("tandem_")).toList();
-            if (!userTriggers.isEmpty()) {
-                out.warn("triggers on " + t + " (" + String.join(", ", userTriggers) + ") would fire for every backfilled row;"
-                        + " the backfill runs with session_replication_role = replica where the role may, so they do not");
-            }
         });
     }
 

@@ -206,13 +206,6 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
             out.warn("offline plan: the type, NOT NULL, default, indexes and constraints of " + t + "." + from
                     + " are not known; pass --url for the real statements");
         }
-        table.ifPresent(tb -> {
-            List<String> userTriggers = tb.triggers().stream().map(tr -> tr.name()).filter(n -> !n.startsWith("tandem_")).toList();
-            if (!userTriggers.isEmpty()) {
-                out.warn("triggers on " + t + " (" + String.join(", ", userTriggers) + ") would fire for every backfilled row;"
-                        + " the backfill runs with session_replication_role = replica where the role may, so they do not");
-            }
-        });
     }
 
     private static void refuseUnsupported(RenameColumn intent, Table tb, Column col, CatalogSnapshot catalog) {
