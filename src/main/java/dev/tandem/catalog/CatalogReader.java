@@ -55,8 +55,11 @@ import java.util.TreeMap;
  * {@code public.task_status}, {@code 'active'::public.project_status}) and the snapshot does not
  * depend on the session's search_path. The session's settings are left as they were.
  *
+ * <p>Views and materialized views ({@link View}, read by {@link ViewReader}): those of the given
+ * schemas and those of any schema that read one of the tables.
+ *
  * <h2>What it does not read</h2>
- * Views and materialized views, sequences (other than what a column default or identity says),
+ * Sequences (other than what a column default or identity says),
  * functions, types and enums, policies and row-level security, rules, statistics objects,
  * partitions (only the partitioned parent is read; its partitions, their bounds and the
  * constraints, indexes and triggers cloned onto them are not), inheritance children as such,
@@ -332,7 +335,7 @@ public final class CatalogReader {
             }
         }
         if (tables.isEmpty()) {
-            return new CatalogSnapshot(version, Map.of());
+            return new CatalogSnapshot(version, Map.of(), ViewReader.read(c, schemaArray, List.of()));
         }
         Array oids = c.createArrayOf("bigint", tables.keySet().toArray(Long[]::new));
 
@@ -427,7 +430,7 @@ public final class CatalogReader {
         for (TableParts t : tables.values()) {
             result.put(t.name, t.build());
         }
-        return new CatalogSnapshot(version, result);
+        return new CatalogSnapshot(version, result, ViewReader.read(c, schemaArray, List.copyOf(tables.keySet())));
     }
 
     /**

@@ -16,7 +16,9 @@ import java.util.TreeMap;
  * {@code tandem check --schema-snapshot} (reads it): every field of every record, so that
  * {@code decode(encode(s)).equals(s)}. Shape:
  * {@code {"format":"tandem-catalog-snapshot","version":1,"server_version_num":…,"tables":[{schema,name,kind,
- * columns,constraints,indexes,triggers,acl,row_estimate,comment}]}}; absent optionals are {@code null}.
+ * columns,constraints,indexes,triggers,acl,row_estimate,comment}],"views":[{schema,name,materialized,definition,
+ * columns,reads:[{schema,table,column}],table_schema,table,sources}]}}; absent optionals are {@code null}.
+ * A document without {@code "views"} (written before views were read) decodes with no views.
  * <p>Decoding is strict about the members it needs and names the first one that is missing or of
  * the wrong type; unknown members are ignored (a newer writer may add some).
  */
@@ -36,7 +38,34 @@ public final class SnapshotCodec {
             tables.add(table(t));
         }
         root.put("tables", tables);
+        List<Object> views = new ArrayList<>();
+        for (View v : s.views().values()) {
+            views.add(view(v));
+        }
+        root.put("views", views);
         return Json.pretty(root) + "\n";
+    }
+
+    private static Map<String, Object> view(View v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", v.name().schema());
+        m.put("name", v.name().name());
+        m.put("materialized", v.materialized());
+        m.put("definition", v.definition());
+        m.put("columns", v.columns());
+        List<Object> reads = new ArrayList<>();
+        for (View.Read r : v.reads()) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("schema", r.table().schema());
+            rm.put("table", r.table().name());
+            rm.put("column", r.column());
+            reads.add(rm);
+        }
+        m.put("reads", reads);
+        m.put("table_schema", v.table().map(QualifiedName::schema));
+        m.put("table", v.table().map(QualifiedName::name));
+        m.put("sources", v.sources());
+        return m;
     }
 
     private static Map<String, Object> table(Table t) {
@@ -133,11 +162,33 @@ public final class SnapshotCodec {
             Table t = r.table(r.object(o, "a table"));
             tables.put(t.name(), t);
         }
-        return new CatalogSnapshot((int) r.number(m, "server_version_num"), tables);
+        Map<QualifiedName, View> views = new TreeMap<>();
+        if (m.containsKey("views")) { // absent in snapshots written before views were read
+            for (Object o : r.list(m, "views")) {
+                View v = r.view(r.object(o, "a view"));
+                views.put(v.name(), v);
+            }
+        }
+        return new CatalogSnapshot((int) r.number(m, "server_version_num"), tables, views);
     }
 
     /** Typed access with errors that name the member. */
     private record Reader(String source) {
+        View view(Map<String, Object> m) {
+            QualifiedName name = new QualifiedName(string(m, "schema"), string(m, "name"));
+            List<View.Read> reads = new ArrayList<>();
+            for (Object o : list(m, "reads")) {
+                Map<String, Object> rm = object(o, "a read of view " + name);
+                reads.add(new View.Read(new QualifiedName(string(rm, "schema"), string(rm, "table")), string(rm, "column")));
+            }
+            Optional<String> ts = optional(m, "table_schema");
+            Optional<String> tn = optional(m, "table");
+            Optional<QualifiedName> table = ts.isPresent() && tn.isPresent()
+                    ? Optional.of(new QualifiedName(ts.get(), tn.get())) : Optional.empty();
+            return new View(name, bool(m, "materialized"), string(m, "definition"), strings(m, "columns"), reads, table,
+                    strings(m, "sources"));
+        }
+
         Table table(Map<String, Object> m) {
             QualifiedName name = new QualifiedName(string(m, "schema"), string(m, "name"));
             List<Column> columns = new ArrayList<>();

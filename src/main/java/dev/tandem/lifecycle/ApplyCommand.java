@@ -13,10 +13,12 @@ import dev.tandem.state.MigrationRecord;
 import dev.tandem.state.MigrationRecord.Status;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code tandem apply}: for each pending or interrupted migration in order, runs expand, dual-write

@@ -57,12 +57,15 @@ public final class Planner {
 
     /** Plans one migration against the given catalog (or offline when empty). */
     public MigrationPlan plan(Migration migration, Optional<CatalogSnapshot> catalog) {
-        RecipeContext context = new RecipeContext(migration.id(), options, catalog);
+        RecipeContext context = new RecipeContext(migration.id(), options, catalog,
+                ViewGuard.handledBySql(migration, options.defaultSchema()));
         PlanBuilder builder = new PlanBuilder();
         Map<String, Intent> owners = new java.util.LinkedHashMap<>(); // touched column (or table.*) -> the intent that changes it
         for (Intent intent : migration.changes()) {
             builder.mark();
+            PartitionGuard.check(intent, context);
             recipeFor(intent).plan(intent, context, builder);
+            ViewGuard.check(intent, context);
             Set<String> mine = builder.touchedSinceMark();
             refuseSharedColumns(intent, mine, owners);
             mine.forEach(c -> owners.putIfAbsent(c, intent));

@@ -200,7 +200,7 @@ class ChangeTypeInPlaceTest {
 
         Db.exec(c, "CREATE VIEW task_priorities AS SELECT id, priority FROM tasks");
         applyFails("description: x\nchanges:\n  - change_column_type: {table: tasks, column: priority, type: bigint}\n", at,
-                "used by view(s) task_priorities");
+                "view public.task_priorities reads public.tasks.priority");
         Db.exec(c, "DROP VIEW task_priorities");
 
         Db.exec(c, "CREATE EXTENSION IF NOT EXISTS btree_gist");

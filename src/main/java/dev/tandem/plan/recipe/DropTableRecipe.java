@@ -86,6 +86,6 @@ public final class DropTableRecipe implements Recipe<DropTable> {
         }
         Map<QualifiedName, Table> tables = new TreeMap<>(before.tables());
         tables.remove(t);
-        return new CatalogSnapshot(before.serverVersionNum(), tables, before.role());
+        return new CatalogSnapshot(before.serverVersionNum(), tables, before.views(), before.role());
     }
 }

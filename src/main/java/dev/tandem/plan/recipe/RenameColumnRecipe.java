@@ -5,6 +5,8 @@ import dev.tandem.catalog.Column;
 import dev.tandem.catalog.Constraint;
 import dev.tandem.catalog.Index;
 import dev.tandem.catalog.Table;
+import dev.tandem.catalog.View;
+import dev.tandem.plan.ViewGuard;
 import dev.tandem.intent.RenameColumn;
 import dev.tandem.plan.BackfillSpec;
 import dev.tandem.plan.LockLevel;
@@ -48,7 +50,10 @@ import java.util.Optional;
  * </ul>
  * Not handled (refused with exit 2): identity and generated columns, primary-key columns, columns
  * that other tables' foreign keys reference, exclusion constraints, tables without a primary key.
- * Views that select the old column follow it when it is retired; drop or update them before purge.
+ * Views that read the old column: a simple one ({@link View#simple()}) is re-pointed at the new
+ * column by {@code CREATE OR REPLACE VIEW} as the first step of contract, under its old output
+ * names; its rollback restores the original definition. Other views and materialized views are
+ * refused up front ({@link ViewGuard}) unless a {@code sql} step of the migration drops or replaces them.
  */
 public final class RenameColumnRecipe implements Recipe<RenameColumn> {
     private static final String KIND = "rename_column";
@@ -171,7 +176,12 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         out.add(Phase.SWITCH_READS, Step.ddl("make " + to + " authoritative in the sync function",
                 sync.createFunction(Authority.NEW), sync.createFunction(Authority.OLD), LockLevel.NONE, null));
 
-        // contract
+        // contract: views first, while the trigger still keeps both columns equal
+        for (View v : ViewGuard.carried(t, from, ctx)) {
+            out.add(Phase.CONTRACT, Step.ddl("re-point view " + v.name() + " at " + to + " (its output columns keep their names)",
+                    carriedView(v, from, to), "CREATE OR REPLACE VIEW " + v.name().sql() + " AS " + stripSemicolon(v.definition()),
+                    LockLevel.ACCESS_EXCLUSIVE, v.name().toString()));
+        }
         col.defaultExpr().ifPresent(d -> out.add(Phase.CONTRACT, Step.ddl("move the default of " + from + " to " + to,
                 Ddl.setDefault(t, to, d), Ddl.dropDefault(t, to), LockLevel.ACCESS_EXCLUSIVE, tableName)));
         if (col.notNull()) {
@@ -236,6 +246,25 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         }
     }
 
+    /**
+     * {@code CREATE OR REPLACE VIEW} of a simple view generated from its known target list, reading
+     * {@code to} where it read {@code from}, every output column under its old name.
+     */
+    static String carriedView(View v, String from, String to) {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < v.columns().size(); i++) {
+            String source = v.sources().get(i).equals(from) ? to : v.sources().get(i);
+            items.add(Ident.quote(source) + " AS " + Ident.quote(v.columns().get(i)));
+        }
+        return "CREATE OR REPLACE VIEW " + v.name().sql() + " AS SELECT " + String.join(", ", items)
+                + " FROM " + v.table().orElseThrow().sql();
+    }
+
+    static String stripSemicolon(String definition) {
+        String d = definition.strip();
+        return d.endsWith(";") ? d.substring(0, d.length() - 1) : d;
+    }
+
     /** {@code FOREIGN KEY (…) REFERENCES …} of an existing FK with the column renamed, without NOT VALID. */
     static String foreignKeyDefinition(Constraint fk, String from, String to) {
         String def = SqlTokens.replaceColumnsBefore(fk.definition(), "references", from, to);
@@ -284,7 +313,14 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
                 SqlTokens.replaceColumn(k.definition(), intent.column(), intent.to()), k.validated(),
                 k.columns().stream().map(c -> c.equals(intent.column()) ? intent.to() : c).toList(),
                 k.referencedTable(), k.referencedColumns())).toList();
-        return before.with(new Table(tb.name(), tb.kind(), columns, constraints, tb.indexes(), tb.triggers(), tb.acl(),
+        CatalogSnapshot after = before.with(new Table(tb.name(), tb.kind(), columns, constraints, tb.indexes(), tb.triggers(), tb.acl(),
                 tb.rowEstimate(), tb.comment()));
+        Map<QualifiedName, View> views = new java.util.TreeMap<>(after.views());
+        for (View v : before.viewsReading(t, intent.column())) {
+            views.put(v.name(), new View(v.name(), v.materialized(), v.definition(), v.columns(),
+                    v.reads().stream().map(r -> r.equals(new View.Read(t, intent.column())) ? new View.Read(t, intent.to()) : r).toList(),
+                    v.table(), v.sources().stream().map(x -> x.equals(intent.column()) ? intent.to() : x).toList()));
+        }
+        return new CatalogSnapshot(after.serverVersionNum(), after.tables(), views, after.role());
     }
 }

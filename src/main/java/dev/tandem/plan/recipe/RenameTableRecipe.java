@@ -140,6 +140,6 @@ public final class RenameTableRecipe implements Recipe<RenameTable> {
             tables.put(name, new Table(name, t.kind(), t.columns(), constraints, t.indexes(), t.triggers(), t.acl(),
                     t.rowEstimate(), t.comment()));
         }
-        return new CatalogSnapshot(before.serverVersionNum(), tables, before.role());
+        return new CatalogSnapshot(before.serverVersionNum(), tables, before.views(), before.role());
     }
 }
