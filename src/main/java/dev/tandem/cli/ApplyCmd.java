@@ -43,7 +43,7 @@ final class ApplyCmd implements Callable<Integer> {
         }
         dev.tandem.source.ChangelogSource src = source.open(path);
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
-            var migrations = src.pending(ws.connection());
+            var migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
             src.remember(ws.connection(), ws.settings().plan().stateSchema(), migrations);
             ApplyCommand.Result result = new ApplyCommand(ws).run(migrations, to);
             var out = spec.commandLine().getOut();

@@ -53,7 +53,7 @@ final class PlanCmd implements Callable<Integer> {
         } else {
             try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
                 Map<String, MigrationRecord> records = ws.records();
-                migrations = src.pending(ws.connection());
+                migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
                 CatalogSnapshot snapshot = ws.catalog(migrations);
                 plans = new ArrayList<>();
                 boolean live = true; // the snapshot is the live catalog until a pending migration is projected onto it

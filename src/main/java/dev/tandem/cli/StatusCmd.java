@@ -43,7 +43,7 @@ final class StatusCmd implements Callable<Integer> {
         List<Migration> migrations = src == null ? List.of() : src.migrations();
         try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
             if (src != null) {
-                migrations = src.pending(ws.connection());
+                migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
             }
             var rows = new StatusCommand(ws).run(migrations);
             spec.commandLine().getOut().print(StatusRenderer.render(rows, f));

@@ -24,9 +24,14 @@ public interface ChangelogSource {
      */
     Set<String> alreadyRun(Connection c) throws SQLException;
 
-    /** The migrations that are not {@link #alreadyRun}: what Tandem is to plan and apply. */
-    default List<Migration> pending(Connection c) throws SQLException {
-        Set<String> done = alreadyRun(c);
+    /**
+     * The migrations Tandem is to look at: all but those the source's own tool ran. Ones Tandem
+     * ran itself (recorded in {@code <stateSchema>.migrations}) stay in the list even when they are
+     * in the tool's history too, so Tandem sees them as the started or finished migrations they are.
+     */
+    default List<Migration> pending(Connection c, String stateSchema) throws SQLException {
+        Set<String> done = new java.util.HashSet<>(alreadyRun(c));
+        done.removeAll(SourceHistory.tandemIds(c, stateSchema));
         return migrations().stream().filter(m -> !done.contains(m.id())).toList();
     }
 

@@ -192,8 +192,10 @@ public final class LiquibaseSource implements ChangelogSource {
 
     /** The changeSets not yet in databasechangelog; a refused changeSet fails only when it is among them. */
     @Override
-    public List<Migration> pending(Connection c) throws SQLException {
-        return resolve(alreadyRun(c));
+    public List<Migration> pending(Connection c, String stateSchema) throws SQLException {
+        Set<String> done = new HashSet<>(alreadyRun(c));
+        done.removeAll(SourceHistory.tandemIds(c, stateSchema));
+        return resolve(done);
     }
 
     private List<Migration> resolve(Set<String> done) {

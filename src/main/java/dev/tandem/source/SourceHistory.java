@@ -24,6 +24,27 @@ import java.util.function.Consumer;
 public final class SourceHistory {
     private SourceHistory() {}
 
+    /** Ids of every migration Tandem has a record of; empty when the state schema does not exist yet. */
+    static java.util.Set<String> tandemIds(Connection c, String stateSchema) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        String table = Ident.quote(stateSchema) + ".migrations";
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return out;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     static void remember(Connection c, String stateSchema, LiquibaseEntry e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Ident.quote(stateSchema) + ".source_history"
                 + " (migration_id, tool, change_id, author, filename, md5sum, description, comments, contexts, labels)"
