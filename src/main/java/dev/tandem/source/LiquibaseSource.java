@@ -73,8 +73,45 @@ public final class LiquibaseSource implements ChangelogSource {
         this.entries = Map.copyOf(entries);
     }
 
+    /** One changeSet that passed the filters, where it starts, and the search-path folder. */
+    record Located(ChangeSet changeSet, Position at, Path root) {}
+
     /** Parses the root changelog at {@code path}; every problem is a BAD_INPUT naming the file. */
     public static LiquibaseSource read(Path path, SourceOptions options) {
+        List<Item> out = new ArrayList<>();
+        Map<String, LiquibaseEntry> entries = new LinkedHashMap<>();
+        for (Located l : parse(path, options)) {
+            ChangeSet cs = l.changeSet();
+            Position at = l.at();
+            String id = cs.getFilePath() + "::" + cs.getId() + "::" + cs.getAuthor();
+            List<Intent> intents = new ArrayList<>();
+            try {
+                if (cs.isAlwaysRun()) {
+                    throw TandemException.badInput(at + ": changeSet '" + cs.getId() + "': runAlways changeSets are not migrations Tandem can finish; keep them in Liquibase");
+                }
+                for (Change change : cs.getChanges()) {
+                    intents.addAll(translate(change, cs, at, l.root()));
+                }
+                if (intents.isEmpty()) {
+                    throw TandemException.badInput(at + ": changeSet '" + cs.getId() + "' has no changes");
+                }
+            } catch (TandemException e) {
+                out.add(new Item(id, Optional.empty(), Optional.of(e)));
+                continue;
+            }
+            String checksum = cs.generateCheckSum(ChecksumVersion.latest()).toString();
+            String description = Optional.ofNullable(cs.getComments()).filter(s -> !s.isBlank()).orElse(cs.getDescription());
+            out.add(new Item(id, Optional.of(new Migration(id, at.file(), description, checksum, intents)), Optional.empty()));
+            entries.put(id, new LiquibaseEntry(id, cs.getId(), cs.getAuthor(), cs.getFilePath(), checksum,
+                    cs.getDescription(), Optional.ofNullable(cs.getComments()),
+                    Optional.ofNullable(cs.getContextFilter()).filter(c -> !c.isEmpty()).map(Object::toString),
+                    Optional.ofNullable(cs.getLabels()).filter(l2 -> !l2.isEmpty()).map(Object::toString)));
+        }
+        return new LiquibaseSource(out, entries);
+    }
+
+    /** The changeSets of the changelog that pass the contexts, labels and dbms filters, in Liquibase's order. */
+    static List<Located> parse(Path path, SourceOptions options) {
         if (!Files.isRegularFile(path)) {
             throw TandemException.badInput(path + ": no such file");
         }
@@ -96,39 +133,15 @@ public final class LiquibaseSource implements ChangelogSource {
                 new ContextChangeSetFilter(new Contexts(options.contexts().orElse(null))),
                 new LabelChangeSetFilter(new LabelExpression(options.labels().orElse(null))),
                 new DbmsChangeSetFilter(new PostgresDatabase()));
-        List<Item> out = new ArrayList<>();
-        Map<String, LiquibaseEntry> entries = new LinkedHashMap<>();
+        List<Located> out = new ArrayList<>();
         for (ChangeSet cs : changeLog.getChangeSets()) {
             if (filters.stream().anyMatch(f -> !f.accepts(cs).isAccepted()) || cs.isIgnore()) {
                 continue;
             }
-            String id = cs.getFilePath() + "::" + cs.getId() + "::" + cs.getAuthor();
             Path file = root.resolve(cs.getFilePath());
-            Position at = new Position(display(path, root, file), ChangeSetLocator.line(file, cs.getId(), cs.getAuthor()), 1);
-            List<Intent> intents = new ArrayList<>();
-            try {
-                if (cs.isAlwaysRun()) {
-                    throw TandemException.badInput(at + ": changeSet '" + cs.getId() + "': runAlways changeSets are not migrations Tandem can finish; keep them in Liquibase");
-                }
-                for (Change change : cs.getChanges()) {
-                    intents.addAll(translate(change, cs, at, root));
-                }
-                if (intents.isEmpty()) {
-                    throw TandemException.badInput(at + ": changeSet '" + cs.getId() + "' has no changes");
-                }
-            } catch (TandemException e) {
-                out.add(new Item(id, Optional.empty(), Optional.of(e)));
-                continue;
-            }
-            String checksum = cs.generateCheckSum(ChecksumVersion.latest()).toString();
-            String description = Optional.ofNullable(cs.getComments()).filter(s -> !s.isBlank()).orElse(cs.getDescription());
-            out.add(new Item(id, Optional.of(new Migration(id, at.file(), description, checksum, intents)), Optional.empty()));
-            entries.put(id, new LiquibaseEntry(id, cs.getId(), cs.getAuthor(), cs.getFilePath(), checksum,
-                    cs.getDescription(), Optional.ofNullable(cs.getComments()),
-                    Optional.ofNullable(cs.getContextFilter()).filter(c -> !c.isEmpty()).map(Object::toString),
-                    Optional.ofNullable(cs.getLabels()).filter(l -> !l.isEmpty()).map(Object::toString)));
+            out.add(new Located(cs, new Position(display(path, root, file), ChangeSetLocator.line(file, cs.getId(), cs.getAuthor()), 1), root));
         }
-        return new LiquibaseSource(out, entries);
+        return out;
     }
 
     private static List<Intent> translate(Change change, ChangeSet cs, Position at, Path root) {

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Picks the source for a PATH argument: a file ending in {@code .xml}, {@code .json} or
- * {@code .sql}, or a YAML file whose first key is {@code databaseChangeLog}, is a Liquibase root
+ * Picks the source for a PATH argument: a file ending in {@code .xml} or {@code .json}, a
+ * {@code .sql} whose first line is {@code --liquibase formatted sql}, or a YAML file whose first
+ * key is {@code databaseChangeLog}, is a Liquibase root
  * changelog; anything else (a YAML migration file or a folder) is Tandem's own changelog.
  *
  * <p>It does not detect Flyway folders (not supported yet).
@@ -30,22 +31,31 @@ public final class SourceDetector {
             return false;
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".xml") || name.endsWith(".json") || name.endsWith(".sql")) {
+        if (name.endsWith(".xml") || name.endsWith(".json")) {
             return true;
         }
+        if (name.endsWith(".sql")) {
+            return firstLine(path).toLowerCase(Locale.ROOT).replace(" ", "").startsWith("--liquibaseformattedsql");
+        }
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-            try {
-                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-                    String t = line.strip();
-                    if (t.isEmpty() || t.startsWith("#") || t.equals("---")) {
-                        continue;
-                    }
-                    return t.startsWith("databaseChangeLog");
-                }
-            } catch (IOException e) {
-                throw new TandemException(TandemException.BAD_INPUT, path + ": cannot read: " + e.getMessage(), e);
-            }
+            return firstLine(path).startsWith("databaseChangeLog");
         }
         return false;
+    }
+
+    /** The first line that is not blank, a YAML comment or a document marker; "" if none. */
+    private static String firstLine(Path path) {
+        try {
+            for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#") || t.equals("---")) {
+                    continue;
+                }
+                return t;
+            }
+        } catch (IOException e) {
+            throw new TandemException(TandemException.BAD_INPUT, path + ": cannot read: " + e.getMessage(), e);
+        }
+        return "";
     }
 }
