@@ -77,17 +77,36 @@ public final class CheckCommand {
         return this;
     }
 
+    /** Contexts and labels for a Liquibase root changelog PATH. */
+    public CheckCommand withSource(dev.tandem.source.SourceOptions options) {
+        this.sourceOptions = options;
+        return this;
+    }
+
+    private dev.tandem.source.SourceOptions sourceOptions = dev.tandem.source.SourceOptions.none();
+
     /**
      * Checks a migration file or a changelog folder.
      *
      * @throws TandemException BAD_INPUT when the path does not exist or cannot be listed
      */
     public Report run(Path path, Optional<CatalogSnapshot> snapshot) {
-        List<Path> files = files(path);
+        boolean liquibase = dev.tandem.source.SourceDetector.isLiquibase(path);
+        List<Path> files = liquibase ? List.of() : files(path);
         Map<String, List<Finding>> byFile = new LinkedHashMap<>();
         Map<String, Double> seconds = new HashMap<>();
         List<Migration> migrations = new ArrayList<>();
         Map<String, String> idToFile = new HashMap<>();
+        if (liquibase) {
+            try {
+                for (Migration m : dev.tandem.source.SourceDetector.open(path, sourceOptions).migrations()) {
+                    byFile.computeIfAbsent(m.file(), k -> new ArrayList<>());
+                    migrations.add(m);
+                }
+            } catch (TandemException e) {
+                byFile.computeIfAbsent(path.toString(), k -> new ArrayList<>()).add(positioned(e.getMessage(), path.toString(), "check/parse"));
+            }
+        }
         for (Path f : files) {
             long start = System.nanoTime();
             List<Finding> findings = byFile.computeIfAbsent(f.toString(), k -> new ArrayList<>());

@@ -1,6 +1,5 @@
 package dev.tandem.cli;
 
-import dev.tandem.intent.ChangelogReader;
 import dev.tandem.lifecycle.ApplyCommand;
 import dev.tandem.lifecycle.Workspace;
 import dev.tandem.plan.Phase;
@@ -32,6 +31,9 @@ final class ApplyCmd implements Callable<Integer> {
     DatabaseOptions db;
 
     @Mixin
+    SourceFlags source;
+
+    @Mixin
     BackfillFlags backfill;
 
     @Override
@@ -39,8 +41,10 @@ final class ApplyCmd implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw dev.tandem.TandemException.badInput("unknown format \"" + format + "\"; expected text or json");
         }
-        var migrations = ChangelogReader.readPath(path);
+        dev.tandem.source.ChangelogSource src = source.open(path);
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
+            var migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
+            src.remember(ws.connection(), ws.settings().plan().stateSchema(), migrations);
             ApplyCommand.Result result = new ApplyCommand(ws).run(migrations, to);
             var out = spec.commandLine().getOut();
             if (format.equals("json")) {

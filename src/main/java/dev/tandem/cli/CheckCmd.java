@@ -29,6 +29,9 @@ final class CheckCmd implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
     Path path;
 
+    @picocli.CommandLine.Mixin
+    SourceFlags source;
+
     @Option(names = "--schema-snapshot", paramLabel = "FILE", description = "Catalog snapshot written by tandem snapshot: plan on it and report unknown tables and columns.")
     Path snapshotFile;
 
@@ -65,7 +68,7 @@ final class CheckCmd implements Callable<Integer> {
             snapshot = Optional.of(SnapshotCodec.decode(json, snapshotFile.toString()));
         }
         Report report = new CheckCommand(new PlanOptions(schema, stateSchema), new LintOptions(pgVersion, false, true))
-                .withOverlaps(overlaps).run(path, snapshot);
+                .withOverlaps(overlaps).withSource(source.options()).run(path, snapshot);
         spec.commandLine().getOut().print(format.render(report));
         spec.commandLine().getOut().flush();
         return report.exitCode();

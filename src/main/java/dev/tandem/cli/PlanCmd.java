@@ -4,7 +4,6 @@ import dev.tandem.catalog.CatalogSnapshot;
 import dev.tandem.lifecycle.Preflight;
 import dev.tandem.cli.render.Format;
 import dev.tandem.cli.render.PlanRenderers;
-import dev.tandem.intent.ChangelogReader;
 import dev.tandem.intent.Migration;
 import dev.tandem.lifecycle.Workspace;
 import dev.tandem.plan.MigrationPlan;
@@ -40,16 +39,21 @@ final class PlanCmd implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    SourceFlags source;
+
     @Override
     public Integer call() throws Exception {
         Format f = format;
-        List<Migration> migrations = ChangelogReader.readPath(path);
+        dev.tandem.source.ChangelogSource src = source.open(path);
+        List<Migration> migrations = src.migrations();
         List<MigrationPlan> plans;
         if (!db.hasUrl(Main.environment)) {
             plans = new Planner(db.planOptions()).planAll(migrations, Optional.empty());
         } else {
             try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
                 Map<String, MigrationRecord> records = ws.records();
+                migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
                 CatalogSnapshot snapshot = ws.catalog(migrations);
                 plans = new ArrayList<>();
                 boolean live = true; // the snapshot is the live catalog until a pending migration is projected onto it

@@ -2,7 +2,6 @@ package dev.tandem.cli;
 
 import dev.tandem.cli.render.Format;
 import dev.tandem.cli.render.StatusRenderer;
-import dev.tandem.intent.ChangelogReader;
 import dev.tandem.intent.Migration;
 import dev.tandem.lifecycle.StatusCommand;
 import dev.tandem.lifecycle.Workspace;
@@ -31,14 +30,21 @@ final class StatusCmd implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    SourceFlags source;
+
     @Override
     public Integer call() throws Exception {
         Format f = format;
         if (f != Format.TEXT && f != Format.JSON) {
             throw dev.tandem.TandemException.badInput("status supports --format text or json");
         }
-        List<Migration> migrations = Files.exists(path) ? ChangelogReader.readPath(path) : List.of();
+        dev.tandem.source.ChangelogSource src = Files.exists(path) ? source.open(path) : null;
+        List<Migration> migrations = src == null ? List.of() : src.migrations();
         try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+            if (src != null) {
+                migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
+            }
             var rows = new StatusCommand(ws).run(migrations);
             spec.commandLine().getOut().print(StatusRenderer.render(rows, f));
             spec.commandLine().getOut().flush();

@@ -2,7 +2,6 @@ package dev.tandem.cli;
 
 import dev.tandem.TandemException;
 import dev.tandem.db.ConnectionConfig;
-import dev.tandem.intent.ChangelogReader;
 import dev.tandem.intent.Migration;
 import dev.tandem.plan.PlanOptions;
 import dev.tandem.report.Report;
@@ -36,6 +35,9 @@ final class VerifyCmd implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
     Path path;
+
+    @picocli.CommandLine.Mixin
+    SourceFlags source;
 
     @Option(names = "--url", description = "A scratch database to use instead of an embedded PostgreSQL; it must hold no tables (see --allow-existing). TANDEM_URL is NOT read.")
     String url;
@@ -94,7 +96,7 @@ final class VerifyCmd implements Callable<Integer> {
         if (url == null && (allowExisting || user != null || password != null)) {
             throw TandemException.badInput("--allow-existing, --user and --password need --url");
         }
-        List<Migration> migrations = ChangelogReader.readPath(path);
+        List<Migration> migrations = source.open(path).migrations();
         Optional<ConnectionConfig> scratch = Optional.empty();
         if (url != null) {
             Map<String, String> env = new HashMap<>();

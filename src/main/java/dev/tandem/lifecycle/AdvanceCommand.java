@@ -35,6 +35,7 @@ public final class AdvanceCommand {
         boolean interruptedHere = r.status().equals(Status.INTERRUPTED)
                 && r.phase().flatMap(Phase::next).map(p -> p == target).orElse(false);
         if (!interruptedHere && r.phase().map(p -> p == target).orElse(false)) {
+            recordInSource(target);
             return id + " is already at " + target;
         }
         Phase needed = target.previous().orElseThrow();
@@ -44,7 +45,15 @@ public final class AdvanceCommand {
         }
         MigrationPlan plan = ws.storedPlan(r);
         ws.executor().apply(ws.connection(), plan, target);
+        recordInSource(target);
         String note = plan.phase(target).deployNote();
         return id + ": " + target + " applied" + (note.isEmpty() ? "" : ". " + note);
+    }
+
+    /** After contract: a migration read from a Liquibase changelog is recorded in databasechangelog. */
+    private void recordInSource(Phase target) throws SQLException {
+        if (target == Phase.CONTRACT) {
+            dev.tandem.source.SourceHistory.flush(ws.connection(), ws.settings().plan().stateSchema(), ws::log);
+        }
     }
 }

@@ -30,16 +30,31 @@ final class Checks {
 
     /** A pending migration must not sort before one that has already started (exit 2). */
     static void refuseOutOfOrder(List<Migration> migrations, Map<String, MigrationRecord> records) {
-        String latestStarted = records.values().stream().filter(r -> !r.status().equals(Status.PENDING))
-                .map(MigrationRecord::id).max(String::compareTo).orElse(null);
-        if (latestStarted == null) {
-            return;
-        }
+        // the changelog's own order (lexical for Tandem YAML, Liquibase's order for a Liquibase
+        // changelog) decides among the migrations it lists; started ones it no longer lists sort by id
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        migrations.forEach(m -> listed.add(m.id()));
+        String latestUnlisted = records.values().stream().filter(r -> !r.status().equals(Status.PENDING))
+                .map(MigrationRecord::id).filter(id -> !listed.contains(id)).max(String::compareTo).orElse(null);
+        String latestListed = null;
         for (Migration m : migrations) {
             MigrationRecord r = records.get(m.id());
-            if ((r == null || r.status().equals(Status.PENDING)) && m.id().compareTo(latestStarted) < 0) {
-                throw TandemException.badInput("migration " + m.id() + " is pending but sorts before " + latestStarted
-                        + ", which has already started; rename it so it sorts after " + latestStarted);
+            if (r != null && !r.status().equals(Status.PENDING)) {
+                latestListed = m.id();
+            }
+        }
+        boolean afterLatestListed = latestListed == null;
+        for (Migration m : migrations) {
+            MigrationRecord r = records.get(m.id());
+            boolean pending = r == null || r.status().equals(Status.PENDING);
+            String before = !pending ? null : !afterLatestListed ? latestListed
+                    : latestUnlisted != null && m.id().compareTo(latestUnlisted) < 0 ? latestUnlisted : null;
+            if (before != null) {
+                throw TandemException.badInput("migration " + m.id() + " is pending but sorts before " + before
+                        + ", which has already started; rename it so it sorts after " + before);
+            }
+            if (m.id().equals(latestListed)) {
+                afterLatestListed = true;
             }
         }
     }

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 /**
  * {@code tandem lint}: lints SQL files (or every {@code *.sql} directly in a folder, in name
  * order) in the order given, one report case per file.
+ * A Liquibase root changelog is linted as the SQL liquibase-core generates for it
+ * ({@link dev.tandem.source.LiquibaseLint}), one case for the whole changelog.
  * A missing, unreadable or non-UTF-8 file is bad input (exit 2), not a finding.
  */
 public final class LintCommand {
@@ -26,11 +28,17 @@ public final class LintCommand {
 
     public static Report run(List<Path> paths, LintOptions options) {
         List<Path> files = new ArrayList<>();
+        List<Case> cases = new ArrayList<>();
         for (Path p : paths) {
-            files.addAll(expand(p));
+            if (dev.tandem.source.SourceDetector.isLiquibase(p)) {
+                long start = System.nanoTime();
+                List<Finding> findings = dev.tandem.source.LiquibaseLint.lint(p, dev.tandem.source.SourceOptions.none(), options);
+                cases.add(new Case("lint", p.toString(), (System.nanoTime() - start) / 1e9, findings));
+            } else {
+                files.addAll(expand(p));
+            }
         }
         Linter linter = new Linter(options);
-        List<Case> cases = new ArrayList<>();
         for (Path f : files) {
             String text = read(f);
             long start = System.nanoTime();

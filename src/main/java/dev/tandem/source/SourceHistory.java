@@ -1,0 +1,119 @@
+package dev.tandem.source;
+
+import dev.tandem.sql.Ident;
+import dev.tandem.state.MigrationRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Hands finished migrations back to the tool they came from. When Tandem applies a migration of
+ * a Liquibase changelog it {@link #remember}s the changeSet's row in {@code <state>.source_history};
+ * {@link #flush} writes the row into {@code databasechangelog} once the migration is contracted
+ * (or purged) — so {@code liquibase update} afterwards runs nothing of it — and marks it written.
+ * Rolling a contracted migration back does not remove the row (do not roll back past contract
+ * what Liquibase has recorded).
+ *
+ * <p>It does not write Flyway's history.
+ */
+public final class SourceHistory {
+    private SourceHistory() {}
+
+    /** Ids of every migration Tandem has a record of; empty when the state schema does not exist yet. */
+    static java.util.Set<String> tandemIds(Connection c, String stateSchema) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        String table = Ident.quote(stateSchema) + ".migrations";
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return out;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    static void remember(Connection c, String stateSchema, LiquibaseEntry e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Ident.quote(stateSchema) + ".source_history"
+                + " (migration_id, tool, change_id, author, filename, md5sum, description, comments, contexts, labels)"
+                + " VALUES (?, 'liquibase', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (migration_id) DO UPDATE SET"
+                + " md5sum = excluded.md5sum, description = excluded.description, comments = excluded.comments,"
+                + " contexts = excluded.contexts, labels = excluded.labels WHERE source_history.recorded_at IS NULL")) {
+            ps.setString(1, e.migrationId());
+            ps.setString(2, e.id());
+            ps.setString(3, e.author());
+            ps.setString(4, e.filename());
+            ps.setString(5, e.md5sum());
+            ps.setString(6, e.description());
+            ps.setString(7, e.comments().orElse(null));
+            ps.setString(8, e.contexts().orElse(null));
+            ps.setString(9, e.labels().orElse(null));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes every remembered, not yet written row whose migration is contracted or purged into
+     * {@code databasechangelog}, in one transaction, and returns the migration ids written.
+     * Commits what the connection has open first; its autocommit mode is restored on return. Does nothing when the state schema has no
+     * such rows.
+     */
+    public static List<String> flush(Connection c, String stateSchema, Consumer<String> log) throws SQLException {
+        String s = Ident.quote(stateSchema);
+        List<LiquibaseEntry> due = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT h.migration_id, h.change_id, h.author, h.filename, h.md5sum,"
+                + " h.description, h.comments, h.contexts, h.labels FROM " + s + ".source_history h JOIN " + s
+                + ".migrations m ON m.id = h.migration_id WHERE h.recorded_at IS NULL AND m.status IN (?, ?)"
+                + " ORDER BY m.updated_at, h.migration_id")) {
+            ps.setString(1, MigrationRecord.Status.CONTRACTED);
+            ps.setString(2, MigrationRecord.Status.PURGED);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new LiquibaseEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), Optional.ofNullable(rs.getString(7)),
+                            Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9))));
+                }
+            }
+        }
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        boolean autoCommit = c.getAutoCommit();
+        if (!autoCommit) {
+            c.commit();
+            c.setAutoCommit(true);
+        }
+        LiquibaseHistory.ensure(c);
+        String deployment = LiquibaseHistory.deploymentId();
+        c.setAutoCommit(false);
+        try {
+            for (LiquibaseEntry e : due) {
+                LiquibaseHistory.insert(c, e, deployment);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + s + ".source_history SET recorded_at = now() WHERE migration_id = ?")) {
+                    ps.setString(1, e.migrationId());
+                    ps.executeUpdate();
+                }
+                log.accept("recorded " + e.migrationId() + " in databasechangelog");
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException ex) {
+            c.rollback();
+            throw ex;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        return due.stream().map(LiquibaseEntry::migrationId).toList();
+    }
+}
