@@ -33,6 +33,9 @@ final class BackfillCmd implements Callable<Integer> {
     }
 
     @Mixin
+    TextOrJson output;
+
+    @Mixin
     DatabaseOptions db;
 
     @Mixin
@@ -40,6 +43,7 @@ final class BackfillCmd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        output.json();
         Settings settings = db.settings(Main.environment, spec.commandLine().getErr()::println, backfill);
         String line;
         if (control != null) {
@@ -54,8 +58,8 @@ final class BackfillCmd implements Callable<Integer> {
                 line = new BackfillCommand(ws).run(id);
             }
         }
-        spec.commandLine().getOut().println(line);
-        spec.commandLine().getOut().flush();
+        output.print(spec.commandLine().getOut(), line, java.util.Map.of("id", id,
+                "action", control == null ? "backfill" : control.pause ? "pause" : "resume", "message", line));
         return ExitCodes.OK;
     }
 }

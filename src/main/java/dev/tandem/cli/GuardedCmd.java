@@ -23,19 +23,29 @@ abstract class GuardedCmd implements Callable<Integer> {
     boolean yes;
 
     @Mixin
+    TextOrJson output;
+
+    @Mixin
     DatabaseOptions db;
 
     /** The confirmation question. */
     abstract String question();
+
+    /** The command's name in JSON output (contract, purge). */
+    String action() {
+        return spec.name();
+    }
 
     /** The step itself; returns the line to print. */
     abstract String act(Workspace ws) throws SQLException;
 
     @Override
     public Integer call() throws Exception {
+        output.json();
         Confirm.require(yes, question());
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
-            spec.commandLine().getOut().println(act(ws));
+            String line = act(ws);
+            output.print(spec.commandLine().getOut(), line, java.util.Map.of("id", id, "action", action(), "message", line));
         }
         return ExitCodes.OK;
     }

@@ -34,6 +34,9 @@ final class RollbackCmd implements Callable<Integer> {
     Range range;
 
     @Mixin
+    TextOrJson output;
+
+    @Mixin
     DatabaseOptions db;
 
     @Mixin
@@ -43,9 +46,12 @@ final class RollbackCmd implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<Phase> keep = range == null ? Optional.empty() : Optional.ofNullable(range.to);
         boolean all = range != null && range.all;
+        output.json();
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
             List<Phase> undone = new RollbackCommand(ws).run(id, keep, all);
-            spec.commandLine().getOut().println(id + ": rolled back " + String.join(", ", undone.stream().map(Phase::wireName).toList()));
+            List<String> names = undone.stream().map(Phase::wireName).toList();
+            output.print(spec.commandLine().getOut(), id + ": rolled back " + String.join(", ", names),
+                    java.util.Map.of("id", id, "action", "rollback", "rolled_back", names));
         }
         return ExitCodes.OK;
     }

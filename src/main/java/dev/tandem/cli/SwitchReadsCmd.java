@@ -19,12 +19,17 @@ final class SwitchReadsCmd implements Callable<Integer> {
     String id;
 
     @Mixin
+    TextOrJson output;
+
+    @Mixin
     DatabaseOptions db;
 
     @Override
     public Integer call() throws Exception {
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
-            spec.commandLine().getOut().println(new AdvanceCommand(ws).run(id, Phase.SWITCH_READS));
+            output.json();
+            String line = new AdvanceCommand(ws).run(id, Phase.SWITCH_READS);
+            output.print(spec.commandLine().getOut(), line, java.util.Map.of("id", id, "action", "switch-reads", "message", line));
         }
         return ExitCodes.OK;
     }
