@@ -32,6 +32,9 @@ final class BackfillCmd implements Callable<Integer> {
         boolean resume;
     }
 
+    @Option(names = "--dry-run", description = "Print what would run from the current state (SQL of each step); change nothing.")
+    boolean dryRun;
+
     @Mixin
     TextOrJson output;
 
@@ -46,6 +49,15 @@ final class BackfillCmd implements Callable<Integer> {
         output.json();
         Settings settings = db.settings(Main.environment, spec.commandLine().getErr()::println, backfill);
         String line;
+        if (dryRun) {
+            if (control != null) {
+                throw dev.tandem.TandemException.badInput("--dry-run cannot be combined with --pause or --resume");
+            }
+            try (Workspace ws = Workspace.forReading(settings)) {
+                new DryRunPlanner(ws).advance(id, dev.tandem.plan.Phase.BACKFILL).print(spec.commandLine().getOut(), output.json());
+            }
+            return ExitCodes.OK;
+        }
         if (control != null) {
             if (backfill.restart) {
                 throw dev.tandem.TandemException.badInput("--restart cannot be combined with --pause or --resume");

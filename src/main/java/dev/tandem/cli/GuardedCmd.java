@@ -22,6 +22,9 @@ abstract class GuardedCmd implements Callable<Integer> {
     @Option(names = "--yes", description = "Confirm without a prompt (required when not on a terminal).")
     boolean yes;
 
+    @Option(names = "--dry-run", description = "Print what would run from the current state (SQL of each step); change nothing.")
+    boolean dryRun;
+
     @Mixin
     TextOrJson output;
 
@@ -36,12 +39,21 @@ abstract class GuardedCmd implements Callable<Integer> {
         return spec.name();
     }
 
+    /** What the step would run, for --dry-run. */
+    abstract DryRun dryRun(DryRunPlanner planner) throws SQLException;
+
     /** The step itself; returns the line to print. */
     abstract String act(Workspace ws) throws SQLException;
 
     @Override
     public Integer call() throws Exception {
         output.json();
+        if (dryRun) {
+            try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+                dryRun(new DryRunPlanner(ws)).print(spec.commandLine().getOut(), output.json());
+            }
+            return ExitCodes.OK;
+        }
         Confirm.require(yes, question());
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
             String line = act(ws);
