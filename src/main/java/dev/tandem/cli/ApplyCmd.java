@@ -27,6 +27,9 @@ final class ApplyCmd implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--dry-run", description = "Print what would run from the current state (SQL of each step); change nothing.")
+    boolean dryRun;
+
     @Mixin
     DatabaseOptions db;
 
@@ -42,6 +45,12 @@ final class ApplyCmd implements Callable<Integer> {
             throw dev.tandem.TandemException.badInput("unknown format \"" + format + "\"; expected text or json");
         }
         dev.tandem.source.ChangelogSource src = source.open(path);
+        if (dryRun) {
+            try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
+                new DryRunPlanner(ws).apply(src.migrations(), to).print(spec.commandLine().getOut(), format.equals("json"));
+            }
+            return ExitCodes.OK;
+        }
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
             var migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
             src.remember(ws.connection(), ws.settings().plan().stateSchema(), migrations);

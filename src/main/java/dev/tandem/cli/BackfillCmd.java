@@ -32,6 +32,12 @@ final class BackfillCmd implements Callable<Integer> {
         boolean resume;
     }
 
+    @Option(names = "--dry-run", description = "Print what would run from the current state (SQL of each step); change nothing.")
+    boolean dryRun;
+
+    @Mixin
+    TextOrJson output;
+
     @Mixin
     DatabaseOptions db;
 
@@ -40,8 +46,18 @@ final class BackfillCmd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        output.json();
         Settings settings = db.settings(Main.environment, spec.commandLine().getErr()::println, backfill);
         String line;
+        if (dryRun) {
+            if (control != null) {
+                throw dev.tandem.TandemException.badInput("--dry-run cannot be combined with --pause or --resume");
+            }
+            try (Workspace ws = Workspace.forReading(settings)) {
+                new DryRunPlanner(ws).advance(id, dev.tandem.plan.Phase.BACKFILL).print(spec.commandLine().getOut(), output.json());
+            }
+            return ExitCodes.OK;
+        }
         if (control != null) {
             if (backfill.restart) {
                 throw dev.tandem.TandemException.badInput("--restart cannot be combined with --pause or --resume");
@@ -54,8 +70,8 @@ final class BackfillCmd implements Callable<Integer> {
                 line = new BackfillCommand(ws).run(id);
             }
         }
-        spec.commandLine().getOut().println(line);
-        spec.commandLine().getOut().flush();
+        output.print(spec.commandLine().getOut(), line, java.util.Map.of("id", id,
+                "action", control == null ? "backfill" : control.pause ? "pause" : "resume", "message", line));
         return ExitCodes.OK;
     }
 }

@@ -64,6 +64,44 @@ final class BackfillFlags {
     @Option(names = "--allow-user-triggers", description = "Let the table's own triggers fire for backfilled rows when the role may not set session_replication_role (refused otherwise; see docs/privileges.md).")
     boolean allowUserTriggers;
 
+    /** The keys of a config file's {@code backfill} mapping: every flag above but --restart, without the dashes. */
+    static final java.util.Set<String> CONFIG_KEYS = configFields().keySet();
+
+    private static java.util.Map<String, java.lang.reflect.Field> configFields() {
+        java.util.Map<String, java.lang.reflect.Field> out = new java.util.TreeMap<>();
+        for (java.lang.reflect.Field f : BackfillFlags.class.getDeclaredFields()) {
+            Option o = f.getAnnotation(Option.class);
+            if (o != null && f.getType() != boolean.class) {
+                out.put(o.names()[0].substring(2), f);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** Fills every flag not given on the command line from the config file's backfill settings (flag wins). */
+    void defaultsFrom(java.util.Map<String, String> config) {
+        java.util.Map<String, java.lang.reflect.Field> fields = configFields();
+        for (var e : config.entrySet()) {
+            java.lang.reflect.Field f = fields.get(e.getKey());
+            if (f == null) {
+                continue;
+            }
+            try {
+                if (f.get(this) != null) {
+                    continue;
+                }
+                String v = e.getValue().strip();
+                Object value = f.getType() == Integer.class ? Integer.valueOf(v) : f.getType() == Long.class ? Long.valueOf(v)
+                        : f.getType() == Double.class ? Double.valueOf(v) : v;
+                f.set(this, value);
+            } catch (NumberFormatException ex) {
+                throw TandemException.badInput("config backfill." + e.getKey() + ": \"" + e.getValue() + "\" is not a number");
+            } catch (IllegalAccessException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
     BackfillOptions options() {
         BackfillOptions.Builder b = BackfillOptions.defaults().toBuilder();
         if (batchSize != null) {

@@ -15,6 +15,11 @@ final class ContractCmd extends GuardedCmd {
     }
 
     @Override
+    DryRun dryRun(DryRunPlanner planner) throws SQLException {
+        return planner.advance(id, Phase.CONTRACT);
+    }
+
+    @Override
     String act(Workspace ws) throws SQLException {
         return new AdvanceCommand(ws).run(id, Phase.CONTRACT);
     }

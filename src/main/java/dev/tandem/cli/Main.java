@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 SnapshotCmd.class,
                 CheckCmd.class,
                 VerifyCmd.class,
+                HistoryCmd.class, WaitCmd.class, picocli.AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failed at run time", "2:bad input (usage, changelog, unknown table or column, checksum drift)",
@@ -30,6 +31,10 @@ public final class Main implements Runnable {
 
     static Map<String, String> environment = System.getenv();
 
+    /** Printed on stderr when the process is interrupted (Ctrl-C, SIGTERM) before it finished. */
+    static final String INTERRUPTED_HINT = "tandem: interrupted. Every step is journaled: run `tandem status` to see where it stopped, "
+            + "then run the same command again to resume (apply and backfill continue where they stopped), or `tandem rollback ID` to undo.";
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
@@ -39,7 +44,15 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!done.get()) { // Ctrl-C or a kill: System.exit below was not reached
+                err.println(INTERRUPTED_HINT);
+                err.flush();
+            }
+        }, "tandem-interrupt-hint"));
         int code = run(args, out, err, System.getenv());
+        done.set(true);
         out.flush();
         err.flush();
         System.exit(code);
@@ -53,18 +66,18 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         withHelpOptions(cl);
+        boolean json = ErrorRenderer.wantsJson(args);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("tandem: " + ex.getMessage());
+            ErrorRenderer.report(ExitCodes.BAD_INPUT, ex.getMessage(), json, out, err);
             err.println("Run `tandem " + (ex.getCommandLine().getCommandName().equals("tandem") ? "" : ex.getCommandLine().getCommandName() + " ")
                     + "--help` for usage.");
             return ExitCodes.BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof TandemException te) {
-                err.println("tandem: " + te.getMessage());
-                return te.exitCode();
+                return ErrorRenderer.report(te.exitCode(), te.getMessage(), json, out, err);
             }
-            err.println("tandem: unexpected error: " + ex);
+            ErrorRenderer.report(ExitCodes.RUNTIME, "unexpected error: " + ex, json, out, err);
             if (env.containsKey("TANDEM_DEBUG")) {
                 ex.printStackTrace(err);
             }

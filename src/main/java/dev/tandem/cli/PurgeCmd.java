@@ -14,6 +14,11 @@ final class PurgeCmd extends GuardedCmd {
     }
 
     @Override
+    DryRun dryRun(DryRunPlanner planner) throws SQLException {
+        return planner.purge(id);
+    }
+
+    @Override
     String act(Workspace ws) throws SQLException {
         return new PurgeCommand(ws).run(id);
     }

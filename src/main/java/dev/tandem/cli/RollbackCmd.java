@@ -33,6 +33,12 @@ final class RollbackCmd implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Range range;
 
+    @Option(names = "--dry-run", description = "Print what would run from the current state (SQL of each step); change nothing.")
+    boolean dryRun;
+
+    @Mixin
+    TextOrJson output;
+
     @Mixin
     DatabaseOptions db;
 
@@ -43,9 +49,18 @@ final class RollbackCmd implements Callable<Integer> {
     public Integer call() throws Exception {
         Optional<Phase> keep = range == null ? Optional.empty() : Optional.ofNullable(range.to);
         boolean all = range != null && range.all;
+        output.json();
+        if (dryRun) {
+            try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
+                new DryRunPlanner(ws).rollback(id, keep, all).print(spec.commandLine().getOut(), output.json());
+            }
+            return ExitCodes.OK;
+        }
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
             List<Phase> undone = new RollbackCommand(ws).run(id, keep, all);
-            spec.commandLine().getOut().println(id + ": rolled back " + String.join(", ", undone.stream().map(Phase::wireName).toList()));
+            List<String> names = undone.stream().map(Phase::wireName).toList();
+            output.print(spec.commandLine().getOut(), id + ": rolled back " + String.join(", ", names),
+                    java.util.Map.of("id", id, "action", "rollback", "rolled_back", names));
         }
         return ExitCodes.OK;
     }

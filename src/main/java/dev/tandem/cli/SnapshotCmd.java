@@ -31,15 +31,21 @@ final class SnapshotCmd implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Option(names = "--format", defaultValue = "json", description = "json, the only format of a snapshot (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this file instead of stdout.")
     Path output;
 
     @Override
     public Integer call() throws Exception {
+        if (!format.equalsIgnoreCase("json")) {
+            throw TandemException.badInput("snapshot supports --format json only");
+        }
         if (!db.hasUrl(Main.environment)) {
             throw TandemException.badInput("snapshot needs a database: give --url or set TANDEM_URL");
         }
-        List<String> schemas = Arrays.stream(db.schema.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> schemas = Arrays.stream(db.schema(Main.environment).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (schemas.isEmpty()) {
             throw TandemException.badInput("--schema must name at least one schema");
         }

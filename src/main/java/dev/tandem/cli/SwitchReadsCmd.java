@@ -6,6 +6,7 @@ import dev.tandem.plan.Phase;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,13 +19,27 @@ final class SwitchReadsCmd implements Callable<Integer> {
     @Parameters(index = "0", description = "Migration id, e.g. 0001_rename_full_name.")
     String id;
 
+    @Option(names = "--dry-run", description = "Print what would run from the current state (SQL of each step); change nothing.")
+    boolean dryRun;
+
+    @Mixin
+    TextOrJson output;
+
     @Mixin
     DatabaseOptions db;
 
     @Override
     public Integer call() throws Exception {
+        if (dryRun) {
+            try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+                new DryRunPlanner(ws).advance(id, Phase.SWITCH_READS).print(spec.commandLine().getOut(), output.json());
+            }
+            return ExitCodes.OK;
+        }
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
-            spec.commandLine().getOut().println(new AdvanceCommand(ws).run(id, Phase.SWITCH_READS));
+            output.json();
+            String line = new AdvanceCommand(ws).run(id, Phase.SWITCH_READS);
+            output.print(spec.commandLine().getOut(), line, java.util.Map.of("id", id, "action", "switch-reads", "message", line));
         }
         return ExitCodes.OK;
     }

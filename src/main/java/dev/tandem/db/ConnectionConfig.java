@@ -90,6 +90,35 @@ public final class ConnectionConfig {
         return user;
     }
 
+    /** True when a password is set (from any source); the password itself is never exposed for display. */
+    public boolean hasPassword() {
+        return password != null;
+    }
+
+    /** This config with {@code user} / {@code password} filled in where none was given (null: keep as is). */
+    public ConnectionConfig withFallbacks(String fallbackUser, String fallbackPassword) {
+        return new ConnectionConfig(jdbcUrl, user != null ? user : fallbackUser, password != null ? password : fallbackPassword);
+    }
+
+    /** This config with the JDBC parameter {@code name=value} added unless the URL already sets it (e.g. sslmode). */
+    public ConnectionConfig withParameterIfAbsent(String name, String value) {
+        if (value == null || jdbcUrl.matches("(?i).*[?&]" + java.util.regex.Pattern.quote(name) + "=.*")) {
+            return this;
+        }
+        String sep = jdbcUrl.contains("?") ? "&" : "?";
+        return new ConnectionConfig(jdbcUrl + sep + name + "=" + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8), user, password);
+    }
+
+    /** Host, port (default 5432) and database of the URL, for a password-file lookup; the database is "" when the URL names none. */
+    public String[] hostPortDatabase() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^jdbc:postgresql://([^/:?]*)(?::(\\d+))?/?([^?]*)").matcher(jdbcUrl);
+        if (!m.find()) {
+            return new String[] {"localhost", "5432", ""};
+        }
+        String host = m.group(1).isEmpty() ? "localhost" : m.group(1);
+        return new String[] {host, m.group(2) == null ? "5432" : m.group(2), decode(m.group(3))};
+    }
+
     /** Opens a connection (auto-commit on, application_name=tandem). Errors never include the password. */
     public Connection open() {
         Properties props = new Properties();
