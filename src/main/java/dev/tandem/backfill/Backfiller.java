@@ -406,6 +406,7 @@ public final class Backfiller {
                 checkpoints.save(worker, id, phase, index, spec.table().sql(), next);
                 worker.commit();
                 worker.setAutoCommit(true);
+                dev.tandem.execute.CrashPoints.reach("after a backfill batch of " + spec.table());
                 long t4 = System.nanoTime();
                 timing.add(t0, t1, t2, t3, t4);
                 sizer.observe(size, (t4 - t0) / 1e6);

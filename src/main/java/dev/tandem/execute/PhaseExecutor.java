@@ -78,6 +78,7 @@ public final class PhaseExecutor {
                 log.accept(label + " — already applied");
                 continue;
             }
+            CrashPoints.reach("before " + phase + " step " + (i + 1));
             log.accept(label + " (" + step.lock() + (step.table() == null ? "" : " on " + step.table()) + ")");
             final int index = i;
             long t0 = System.nanoTime();
@@ -120,6 +121,7 @@ public final class PhaseExecutor {
                 store.markStep(c, id, phase, i, "applied");
                 store.log(c, id, phase, i, "apply", step.sql());
             }
+            CrashPoints.reach("after " + phase + " step " + (i + 1));
             log.accept(String.format("      done in %d ms", (System.nanoTime() - t0) / 1_000_000));
         }
         store.setPhase(c, id, Optional.of(phase), phase == Phase.CONTRACT ? Status.CONTRACTED : Status.IN_PROGRESS);
@@ -217,6 +219,7 @@ public final class PhaseExecutor {
                 continue;
             }
             Step step = steps.get(i);
+            CrashPoints.reach("before undo of " + phase + " step " + (i + 1));
             log.accept("  [" + (i + 1) + "/" + steps.size() + "] undo: " + step.description());
             List<String> undo = step.rollbackStatements();
             boolean undoBackfill = step.undoBackfill().isPresent();
@@ -232,6 +235,7 @@ public final class PhaseExecutor {
                 Backfiller.Result r = backfiller.run(c, id, phase, i, step.undoBackfill().get(),
                         "run `tandem rollback " + id + "` to continue the rollback, or `" + forwardCommand(id, phase)
                                 + "` to go forward again");
+                CrashPoints.reach("after the re-sync of " + phase + " step " + (i + 1));
                 store.log(c, id, phase, i, "rollback-backfill", r.rowsCopied() + " rows re-synced");
                 log.accept("      " + r.rowsCopied() + " rows re-synced");
                 store.removeStep(c, id, phase, i);
@@ -281,6 +285,7 @@ public final class PhaseExecutor {
                     store.log(cx, id, phase, index, "rollback", stmt);
                 });
             }
+            CrashPoints.reach("after undo statement " + done + " of " + phase + " step " + (i + 1));
         }
     }
 
@@ -305,6 +310,7 @@ public final class PhaseExecutor {
                 log.accept(label + " — already applied");
                 continue;
             }
+            CrashPoints.reach("before purge step " + (i + 1));
             log.accept(label);
             final int index = i;
             if (step.transactional()) {
@@ -322,6 +328,7 @@ public final class PhaseExecutor {
                 store.markPurgeStep(c, id, i, "applied");
                 store.log(c, id, null, i, "purge", step.sql());
             }
+            CrashPoints.reach("after purge step " + (i + 1));
         }
         store.setPhase(c, id, Optional.of(Phase.CONTRACT), Status.PURGED);
         store.log(c, id, null, null, "purge-done", "");
