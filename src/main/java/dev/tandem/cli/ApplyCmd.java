@@ -24,8 +24,8 @@ final class ApplyCmd implements Callable<Integer> {
             description = "Stop after this phase: expand, dual-write or backfill (default: ${DEFAULT-VALUE}).")
     Phase to;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    TextOrJson output;
 
     @Option(names = "--dry-run", description = "Print what would run from the current state (SQL of each step); change nothing.")
     boolean dryRun;
@@ -41,13 +41,11 @@ final class ApplyCmd implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw dev.tandem.TandemException.badInput("unknown format \"" + format + "\"; expected text or json");
-        }
+        boolean json = output.json();
         dev.tandem.source.ChangelogSource src = source.open(path);
         if (dryRun) {
             try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
-                new DryRunPlanner(ws).apply(src.migrations(), to).print(spec.commandLine().getOut(), format.equals("json"));
+                new DryRunPlanner(ws).apply(src.migrations(), to).print(spec.commandLine().getOut(), json);
             }
             return ExitCodes.OK;
         }
@@ -56,7 +54,7 @@ final class ApplyCmd implements Callable<Integer> {
             src.remember(ws.connection(), ws.settings().plan().stateSchema(), migrations);
             ApplyCommand.Result result = new ApplyCommand(ws).run(migrations, to);
             var out = spec.commandLine().getOut();
-            if (format.equals("json")) {
+            if (json) {
                 out.println(json(result));
             } else {
                 if (result.outcomes().isEmpty()) {

@@ -3,6 +3,7 @@ package dev.tandem.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.testing.ChildTandem;
 import dev.tandem.testing.Cli;
 import dev.tandem.testing.TestDatabase;
 import java.nio.file.Files;
@@ -71,5 +72,27 @@ class CliWaitHistoryTest {
         Cli.Result failed = Cli.run(Cli.withDb(db, "wait", ID, "--until", "backfill", "--timeout", "10s"));
         assertEquals(1, failed.code(), failed.describe());
         assertTrue(failed.err().contains("interrupted"), failed.describe());
+    }
+
+    @Test
+    void anInterruptedProcessSaysHowToResumeAndVersionPrints() throws Exception {
+        TestDatabase db = TestDatabase.create("CliWaitHistoryTest_sigterm");
+        try (ChildTandem child = ChildTandem.start(tmp, java.util.Arrays.asList(
+                Cli.withDb(db, "wait", ID, "--until", "backfill", "--timeout", "120s")))) {
+            long until = System.currentTimeMillis() + 60_000;
+            while (!child.stderr().contains("wait: " + ID) && System.currentTimeMillis() < until) {
+                Thread.sleep(200);
+            }
+            assertTrue(child.stderr().contains("wait: " + ID + ": pending"), child.describe());
+            child.process().destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM runs its shutdown hooks
+            child.waitFor(30);
+            assertTrue(child.stderr().contains("interrupted") && child.stderr().contains("tandem status"), child.describe());
+        }
+        Cli.Result version = Cli.run("--version");
+        assertEquals(0, version.code(), version.describe());
+        assertTrue(version.out().startsWith("tandem "), version.describe());
+        Cli.Result completion = Cli.run("generate-completion");
+        assertEquals(0, completion.code(), completion.describe());
+        assertTrue(completion.out().contains("wait") && completion.out().contains("history"), "completion knows the commands");
     }
 }
