@@ -44,6 +44,8 @@ final class RollbackCmd implements Callable<Integer> {
         Optional<Phase> keep = range == null ? Optional.empty() : Optional.ofNullable(range.to);
         boolean all = range != null && range.all;
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
+            ws.records().values().stream().filter(r -> r.id().equals(id)).findFirst().flatMap(r ->
+                    dev.tandem.readiness.RollbackWarning.of(r.phase(), keep, all)).ifPresent(spec.commandLine().getErr()::println);
             List<Phase> undone = new RollbackCommand(ws).run(id, keep, all);
             spec.commandLine().getOut().println(id + ": rolled back " + String.join(", ", undone.stream().map(Phase::wireName).toList()));
         }

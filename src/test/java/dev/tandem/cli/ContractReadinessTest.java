@@ -96,6 +96,13 @@ class ContractReadinessTest {
             Object who = Db.scalar(c, "SELECT who FROM tandem.history WHERE migration_id = '" + ID + "' AND action = 'contract-forced'");
             assertTrue(who != null && who.toString().contains(db.user()), "forced contract recorded with who: " + who);
 
+            // purge --check lists what purge drops, with a size, and changes nothing
+            Db.exec(c, "ANALYZE users");
+            Cli.Result purge = CliLifecycleTest.cli(db, "purge", ID, "--check");
+            assertEquals(0, purge.code(), purge.describe());
+            assertTrue(purge.out().contains("drop the retired column"), purge.describe());
+            assertTrue(purge.out().matches("(?s).*about \\d+(\\.\\d)? (B|kB) in ~5\\d rows.*"), purge.describe());
+            CliLifecycleTest.assertAt(db, cl, ID, "contract", "contracted");
         }
     }
 
