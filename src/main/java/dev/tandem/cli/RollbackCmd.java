@@ -57,6 +57,8 @@ final class RollbackCmd implements Callable<Integer> {
             return ExitCodes.OK;
         }
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
+            ws.records().values().stream().filter(r -> r.id().equals(id)).findFirst().flatMap(r ->
+                    dev.tandem.readiness.RollbackWarning.of(r.phase(), keep, all)).ifPresent(spec.commandLine().getErr()::println);
             List<Phase> undone = new RollbackCommand(ws).run(id, keep, all);
             List<String> names = undone.stream().map(Phase::wireName).toList();
             output.print(spec.commandLine().getOut(), id + ": rolled back " + String.join(", ", names),

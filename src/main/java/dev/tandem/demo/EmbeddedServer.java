@@ -30,23 +30,33 @@ public final class EmbeddedServer implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    /** Starts a new server (initdb + start, typically a few seconds on first use, then ~1–2 s). */
+    /**
+     * Starts a new server (initdb + start, typically a few seconds on first use, then ~1–2 s), with
+     * {@code pg_stat_statements} preloaded (the contract readiness report reads it; each database
+     * still needs {@code CREATE EXTENSION}). Binaries without it start without it.
+     */
     public static EmbeddedServer start() {
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
-                    .setErrorRedirector(Boolean.getBoolean("tandem.embedded.verbose")
-                            ? ProcessBuilder.Redirect.INHERIT // server log to stderr, for debugging
-                            : ProcessBuilder.Redirect.DISCARD)
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("max_connections", "200")
-                    .start();
-            return new EmbeddedServer(pg);
-        } catch (IOException | RuntimeException e) {
-            throw TandemException.runtime("could not start the embedded PostgreSQL server: " + e.getMessage(), e);
+            return new EmbeddedServer(builder().setServerConfig("shared_preload_libraries", "pg_stat_statements").start());
+        } catch (IOException | RuntimeException withPgss) {
+            try {
+                return new EmbeddedServer(builder().start());
+            } catch (IOException | RuntimeException e) {
+                throw TandemException.runtime("could not start the embedded PostgreSQL server: " + e.getMessage(), e);
+            }
         }
+    }
+
+    private static EmbeddedPostgres.Builder builder() {
+        return EmbeddedPostgres.builder()
+                .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
+                .setErrorRedirector(Boolean.getBoolean("tandem.embedded.verbose")
+                        ? ProcessBuilder.Redirect.INHERIT // server log to stderr, for debugging
+                        : ProcessBuilder.Redirect.DISCARD)
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setServerConfig("max_connections", "200");
     }
 
     /** JDBC URL of a database on this server (user in the URL; no password needed). */

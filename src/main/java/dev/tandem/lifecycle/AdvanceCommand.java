@@ -46,6 +46,9 @@ public final class AdvanceCommand {
         MigrationPlan plan = ws.storedPlan(r);
         ws.executor().apply(ws.connection(), plan, target);
         recordInSource(target);
+        if (target == Phase.SWITCH_READS) {
+            dev.tandem.readiness.ContractReadinessCheck.captureBaseline(ws, id, plan);
+        }
         String note = plan.phase(target).deployNote();
         return id + ": " + target + " applied" + (note.isEmpty() ? "" : ". " + note);
     }

@@ -32,7 +32,10 @@ import java.util.stream.Stream;
  * changed, the writer's value is kept.
  * <p>Expressions in {@link Mapping} are over {@code NEW} and already quoted
  * (e.g. {@code NEW."full_name"}); author-written SQL goes through {@link RowExpression#overNew}.
- * The function starts with {@code #variable_conflict use_column}, so a column that happens to be
+ * Built with {@link #observedAs}, the branches that take a row as an old-application write also
+ * call an {@link OldWriteProbe} (throttled to once per second per session), which feeds the
+ * contract readiness report.
+ * <p>The function starts with {@code #variable_conflict use_column}, so a column that happens to be
  * called like a PL/pgSQL variable ({@code writer}, {@code tg_op}) still means the column.
  */
 public final class SyncTrigger {
@@ -73,17 +76,29 @@ public final class SyncTrigger {
     private final String triggerName;
     private final Mapping mapping;
     private final List<String> requiredOld;
+    private final OldWriteProbe probe;
 
     public SyncTrigger(QualifiedName table, QualifiedName function, String triggerName, Mapping mapping) {
-        this(table, function, triggerName, mapping, List.of());
+        this(table, function, triggerName, mapping, List.of(), null);
     }
 
-    private SyncTrigger(QualifiedName table, QualifiedName function, String triggerName, Mapping mapping, List<String> requiredOld) {
+    private SyncTrigger(QualifiedName table, QualifiedName function, String triggerName, Mapping mapping, List<String> requiredOld,
+                        OldWriteProbe probe) {
         this.table = Objects.requireNonNull(table);
         this.function = Objects.requireNonNull(function);
         this.triggerName = Objects.requireNonNull(triggerName);
         this.mapping = Objects.requireNonNull(mapping);
         this.requiredOld = List.copyOf(requiredOld);
+        this.probe = probe;
+    }
+
+    /**
+     * The same trigger, which also notes old-application writes for the contract readiness report
+     * (see {@link OldWriteProbe}): each branch that takes a row as written by the old application
+     * calls the probe, at most once per second per session.
+     */
+    public SyncTrigger observedAs(String stateSchema, String migrationId) {
+        return new SyncTrigger(table, function, triggerName, mapping, requiredOld, new OldWriteProbe(stateSchema, migrationId));
     }
 
     /**
@@ -93,7 +108,7 @@ public final class SyncTrigger {
      * application inserting a user without first or last name after a split of a NOT NULL full_name.
      */
     public SyncTrigger withRequiredOld(List<String> notNullOldColumns) {
-        return new SyncTrigger(table, function, triggerName, mapping, notNullOldColumns);
+        return new SyncTrigger(table, function, triggerName, mapping, notNullOldColumns, probe);
     }
 
     public QualifiedName function() {
@@ -108,6 +123,8 @@ public final class SyncTrigger {
     public String createFunction(Authority authority) {
         String fillNew = assignments(mapping.up(), "      ");
         String fillOld = assignments(mapping.down(), "      ");
+        String note = probe == null ? "" : probe.statements("    ");
+        String noteIndented = probe == null ? "" : probe.statements("      ");
         String newChanged = changed(mapping.newColumns());
         String oldChanged = changed(mapping.oldColumns());
         String decide;
@@ -117,22 +134,26 @@ public final class SyncTrigger {
             String fill = fillsNew ? fillNew : fillOld;
             List<String> targets = fillsNew ? mapping.newColumns() : mapping.oldColumns();
             String sourcesChanged = fillsNew ? oldChanged : newChanged;
-            decide = "  IF writer = '" + (fillsNew ? "old" : "new") + "' THEN\n" + fill
+            // the old application's writes: it fills the new side's sources (fillsNew) or writes the
+            // column the new application no longer has (fills old)
+            String targetsNull = join(targets, c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ");
+            decide = "  IF writer = '" + (fillsNew ? "old" : "new") + "' THEN\n" + fill + (fillsNew ? note : "")
                     + "  ELSIF writer = '" + (fillsNew ? "new" : "old") + "' THEN\n"
-                    + "    NULL;\n"
+                    + (fillsNew ? "    NULL;\n" : note.isEmpty() ? "    NULL;\n" : note)
                     + "  ELSIF TG_OP = 'INSERT' THEN\n"
-                    + "    IF " + join(targets, c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ") + " THEN\n" + indent(fill)
+                    + "    IF " + targetsNull + " THEN\n" + indent(fill) + (fillsNew ? noteIndented : "")
                     + "    END IF;\n"
-                    + "  ELSIF " + parens(sourcesChanged) + " AND NOT " + parens(changed(targets)) + " THEN\n" + fill
+                    + "  ELSIF " + parens(sourcesChanged) + " AND NOT " + parens(changed(targets)) + " THEN\n" + fill + (fillsNew ? note : "")
+                    + (fillsNew || note.isEmpty() ? "" : "  ELSIF " + parens(changed(targets)) + " THEN\n" + note)
                     + "  END IF;\n";
         } else {
             String newIsNull = join(mapping.newColumns(), c -> "NEW." + Ident.quote(c) + " IS NULL", " AND ")
                     + (requiredOld.isEmpty() ? "" : " AND " + join(requiredOld, c -> "NEW." + Ident.quote(c) + " IS NOT NULL", " AND "));
             String bothChanged = authority == Authority.OLD ? fillNew : fillOld;
-            decide = "  IF writer = 'old' THEN\n" + fillNew
+            decide = "  IF writer = 'old' THEN\n" + fillNew + note
                     + "  ELSIF writer = 'new' THEN\n" + fillOld
                     + "  ELSIF TG_OP = 'INSERT' THEN\n"
-                    + "    IF " + newIsNull + " THEN\n" + indent(fillNew)
+                    + "    IF " + newIsNull + " THEN\n" + indent(fillNew) + noteIndented
                     + "    ELSE\n" + indent(fillOld)
                     + "    END IF;\n"
                     + "  ELSIF " + parens(newChanged) + " AND " + parens(oldChanged) + " THEN\n" + bothChanged
@@ -143,7 +164,7 @@ public final class SyncTrigger {
                             c -> "NEW." + Ident.quote(c) + " IS NOT DISTINCT FROM " + mapping.up().get(c), " AND ")) + " THEN\n"
                     + indent(fillOld)
                     + "    END IF;\n"
-                    + "  ELSIF " + oldChanged + " THEN\n" + fillNew
+                    + "  ELSIF " + oldChanged + " THEN\n" + fillNew + note
                     + "  END IF;\n";
         }
         String body = "\n#variable_conflict use_column\n"

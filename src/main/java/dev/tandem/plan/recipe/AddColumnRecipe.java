@@ -113,7 +113,8 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
             sources.remove(name);
             sync = new SyncTrigger(t, new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), name)),
                     Names.bounded("tandem_sync", id, name),
-                    new SyncTrigger.Mapping(sources, List.of(name), Map.of(name, RowExpression.overNew(up.get())), Map.of()));
+                    new SyncTrigger.Mapping(sources, List.of(name), Map.of(name, RowExpression.overNew(up.get())), Map.of()))
+                    .observedAs(ctx.options().stateSchema(), id);
             out.add(Phase.DUAL_WRITE, Step.ddl("create the fill function " + sync.function() + " (" + name + " := up(NEW) for old-app writes)",
                     sync.createFunction(Authority.OLD), sync.dropFunction(), LockLevel.NONE, null));
             out.add(Phase.DUAL_WRITE, Step.ddl("create the fill trigger " + sync.triggerName(), sync.createTrigger(), sync.dropTrigger(),

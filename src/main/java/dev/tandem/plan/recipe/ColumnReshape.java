@@ -86,7 +86,8 @@ final class ColumnReshape {
         ObjectNames names = new ObjectNames(ctx.catalog(), t);
         SyncTrigger sync = new SyncTrigger(t, new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), label)),
                 Names.bounded("tandem_sync", id, label), mapping(olds, news))
-                .withRequiredOld(oldColumns.values().stream().filter(Column::notNull).map(Column::name).toList());
+                .withRequiredOld(oldColumns.values().stream().filter(Column::notNull).map(Column::name).toList())
+                .observedAs(ctx.options().stateSchema(), id);
 
         // expand
         List<String> adds = new ArrayList<>();

@@ -92,7 +92,8 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
         if (down.isPresent()) {
             sync = new SyncTrigger(t, new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), col)),
                     Names.bounded("tandem_sync", id, col),
-                    new SyncTrigger.Mapping(List.of(col), sources(down.get(), table, col), Map.of(), Map.of(col, RowExpression.overNew(down.get()))));
+                    new SyncTrigger.Mapping(List.of(col), sources(down.get(), table, col), Map.of(), Map.of(col, RowExpression.overNew(down.get()))))
+                    .observedAs(ctx.options().stateSchema(), id);
             out.add(Phase.DUAL_WRITE, Step.ddl("create the fill function " + sync.function() + " (" + col + " := down(NEW) for new-app writes)",
                     sync.createFunction(Authority.NEW), sync.dropFunction(), LockLevel.NONE, null));
             out.add(Phase.DUAL_WRITE, Step.ddl("create the fill trigger " + sync.triggerName(), sync.createTrigger(), sync.dropTrigger(),

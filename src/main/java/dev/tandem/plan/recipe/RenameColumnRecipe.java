@@ -81,7 +81,8 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         // names carry the column, so two column intents on one table in one migration get two triggers
         SyncTrigger sync = new SyncTrigger(t, function, Names.bounded("tandem_sync", id, from),
                 new SyncTrigger.Mapping(List.of(from), List.of(to),
-                        Map.of(to, "NEW." + Ident.quote(from)), Map.of(from, "NEW." + Ident.quote(to))));
+                        Map.of(to, "NEW." + Ident.quote(from)), Map.of(from, "NEW." + Ident.quote(to))))
+                .observedAs(ctx.options().stateSchema(), id);
         String retired = Names.bounded("tandem_retired", id, from);
 
         // expand
