@@ -169,7 +169,8 @@ public final class CheckCommand {
                              List<ConflictDetector.Entry> entries, Linter linter, Linter.NewObjects created) {
         MigrationPlan plan;
         try {
-            plan = planner.plan(new Migration(m.id(), m.file(), m.description(), m.checksum(), List.of(intent)), catalog);
+            plan = planner.plan(new Migration(m.id(), m.file(), m.description(), m.checksum(), List.of(intent)), catalog,
+                    dev.tandem.plan.ViewGuard.handledBySql(m, planOptions.defaultSchema()));
         } catch (TandemException e) {
             Finding f = positioned(e.getMessage(), m.file(), "check/refused");
             if (f.message().toLowerCase(Locale.ROOT).contains(": unknown ")) {

@@ -57,8 +57,15 @@ public final class Planner {
 
     /** Plans one migration against the given catalog (or offline when empty). */
     public MigrationPlan plan(Migration migration, Optional<CatalogSnapshot> catalog) {
-        RecipeContext context = new RecipeContext(migration.id(), options, catalog,
-                ViewGuard.handledBySql(migration, options.defaultSchema()));
+        return plan(migration, catalog, ViewGuard.handledBySql(migration, options.defaultSchema()));
+    }
+
+    /**
+     * As {@link #plan(Migration, Optional)}, with the views that the migration's {@code sql} steps
+     * drop or replace given by the caller (for planning one intent of a larger migration on its own).
+     */
+    public MigrationPlan plan(Migration migration, Optional<CatalogSnapshot> catalog, Set<dev.tandem.sql.QualifiedName> viewsHandledBySql) {
+        RecipeContext context = new RecipeContext(migration.id(), options, catalog, viewsHandledBySql);
         PlanBuilder builder = new PlanBuilder();
         Map<String, Intent> owners = new java.util.LinkedHashMap<>(); // touched column (or table.*) -> the intent that changes it
         for (Intent intent : migration.changes()) {

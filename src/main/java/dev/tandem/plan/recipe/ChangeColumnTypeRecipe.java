@@ -53,9 +53,10 @@ import java.util.stream.Collectors;
  * the old column's NOT NULL; purge drops the old column.
  * <p>Refused with exit 2: unknown table or column, the same type, generated columns and columns a
  * generated column uses, exclusion constraints, partitioned tables and tables without a primary key
- * (rewrite path only). Views using the column and {@code up}/{@code down} expressions that cannot
- * reach their type are refused at apply, before any DDL ({@code lifecycle.Preflight}, using
- * {@link #preflight}).
+ * (rewrite path only). Views reading the column are refused at plan time by
+ * {@link dev.tandem.plan.ViewGuard} (unless a sql step of the migration drops or replaces them);
+ * {@code up}/{@code down} expressions that cannot reach their type are refused at apply, before
+ * any DDL ({@code lifecycle.Preflight}, using {@link #preflight}).
  */
 public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
     private static final String KIND = "change_column_type";

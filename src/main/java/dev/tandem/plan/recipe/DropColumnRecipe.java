@@ -47,8 +47,8 @@ import java.util.Optional;
  *       and constraint that includes the column, multi-column ones included (the plan lists them).</li>
  * </ul>
  * Refused (exit 2): unknown table or column, primary-key columns, columns that foreign keys of other
- * tables reference, identity and generated columns. Views that read the column follow the rename
- * and make purge fail; drop them first.
+ * tables reference, identity and generated columns; views reading the column
+ * ({@link dev.tandem.plan.ViewGuard}) unless a sql step of the migration drops or replaces them.
  */
 public final class DropColumnRecipe implements Recipe<DropColumn> {
     private static final String KIND = "drop_column";

@@ -29,8 +29,8 @@ import java.util.TreeMap;
  *       still depends on it makes the purge fail with PostgreSQL naming it, and nothing is dropped).</li>
  * </ul>
  * Refused (exit 2) with a catalog: an unknown table, and a table that other tables' foreign keys
- * reference (drop those constraints first). Views are not in the catalog snapshot, so dependent
- * views are not detected at plan time: they follow the rename (and keep working under the retired
+ * reference (drop those constraints first). Views are in the catalog snapshot, but this recipe
+ * does not check them yet: they follow the rename (and keep working under the retired
  * name) until purge refuses to drop a table they depend on.
  */
 public final class DropTableRecipe implements Recipe<DropTable> {
