@@ -171,7 +171,7 @@ public final class Backfiller {
             List<String> firing = new ArrayList<>();
             try (PreparedStatement ps = worker.prepareStatement("SELECT t.tgname::text, t.tgenabled::text, pg_catalog.pg_get_triggerdef(t.oid)"
                     + " FROM pg_catalog.pg_trigger t WHERE t.tgrelid = ?::regclass AND NOT t.tgisinternal"
-                    + " AND t.tgenabled IN ('O', 'A') ORDER BY t.tgname")) {
+                    + " AND t.tgenabled = 'O' ORDER BY t.tgname")) { // ALWAYS triggers fire in any mode: not refused
                 ps.setString(1, spec.table().sql());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -15,7 +15,8 @@ import java.util.Locale;
  * <p>A backfill is a series of {@code UPDATE}s. With {@code session_replication_role = replica}
  * (superuser, the PostgreSQL 15+ {@code SET} privilege on the parameter, or a managed service's
  * administrator role) only triggers enabled {@code ALWAYS} or {@code REPLICA} fire; without it,
- * triggers enabled {@code ORIGIN} (the default) or {@code ALWAYS} fire. Only triggers whose events
+ * triggers enabled {@code ORIGIN} (the default) or {@code ALWAYS} fire. Triggers enabled ALWAYS are
+ * reported but never refused: their owner asked for them to fire. Only triggers whose events
  * include {@code UPDATE} count; {@code UPDATE OF cols} counts when a backfilled column is listed.
  * Tandem's own {@code tandem_*} triggers are not the user's and never count.
  * <p>It does not look into trigger functions (a trigger that does nothing still counts).
@@ -32,12 +33,16 @@ public final class UserTriggerFiring {
      * @param triggers the trigger names, in catalog order: those enabled ORIGIN or ALWAYS (and REPLICA
      *                 when the role may set replica mode)
      * @param undo true when it is the backfill that undoing the step runs (rollback)
-     * @param suppressible false when the role may not set session_replication_role (or the
-     *                     triggers are enabled ALWAYS), i.e. they really fire
+     * @param suppressible false when the role may not set session_replication_role, i.e. they
+     *                     really fire (and apply refuses)
+     * @param always triggers enabled ALWAYS: they fire even in replica mode, whatever the role;
+     *               the plan warns, nothing is refused (the owner asked for them to fire)
      */
-    public record Firing(Phase phase, String step, QualifiedName table, List<String> triggers, boolean undo, boolean suppressible) {
+    public record Firing(Phase phase, String step, QualifiedName table, List<String> triggers, boolean undo, boolean suppressible,
+                         List<String> always) {
         public Firing {
             triggers = List.copyOf(triggers);
+            always = List.copyOf(always);
         }
     }
 
@@ -68,7 +73,7 @@ public final class UserTriggerFiring {
         }
         List<String> columns = spec.assignments().stream().map(BackfillSpec.Assignment::column).toList();
         List<String> fire = new ArrayList<>();
-        boolean always = false;
+        List<String> always = new ArrayList<>();
         for (Trigger t : table.get().triggers()) {
             if (t.name().startsWith("tandem_") || !firesOnUpdate(t, columns)) {
                 continue;
@@ -76,7 +81,7 @@ public final class UserTriggerFiring {
             String e = t.enabled();
             if (e.equals("A")) {
                 fire.add(t.name());
-                always = true;
+                always.add(t.name());
             } else if (e.equals("O") || (replica && e.equals("R"))) {
                 fire.add(t.name()); // an origin trigger is listed too: replica mode is what keeps it quiet
             }
@@ -84,8 +89,8 @@ public final class UserTriggerFiring {
         if (fire.isEmpty()) {
             return java.util.Optional.empty();
         }
-        boolean suppressible = !catalog.role().known() || (replica && !always);
-        return java.util.Optional.of(new Firing(phase, step, spec.table(), fire, undo, suppressible));
+        boolean suppressible = !catalog.role().known() || replica || always.size() == fire.size(); // ALWAYS only: nothing to refuse
+        return java.util.Optional.of(new Firing(phase, step, spec.table(), fire, undo, suppressible, always));
     }
 
     /**
@@ -130,13 +135,14 @@ public final class UserTriggerFiring {
             return what + ": " + trig + " would fire for every backfilled row unless the role may set session_replication_role"
                     + " (superuser, or on PostgreSQL 15+ GRANT SET ON PARAMETER session_replication_role); plan with --url to know";
         }
+        String alwaysNote = f.always().isEmpty() ? ""
+                : " (" + String.join(", ", f.always()) + " enabled ALWAYS: fire for every backfilled row whatever the role)";
         if (f.suppressible()) {
             return what + ": " + trig + " do not fire: the backfill runs with session_replication_role = replica ("
-                    + role.via() + ")";
+                    + role.via() + ")" + alwaysNote;
         }
         return what + ": " + trig + " WILL fire for every backfilled row: role " + role.role()
-                + (role.canSuppressTriggers() ? " may set session_replication_role, but the triggers are enabled ALWAYS"
-                        : " may not set session_replication_role")
+                + " may not set session_replication_role"
                 + "; apply and rollback refuse unless --allow-user-triggers. Remedy: " + String.join("; ", role.remedies());
     }
 
@@ -151,8 +157,7 @@ public final class UserTriggerFiring {
         }
         StringBuilder b = new StringBuilder(command + " of " + migrationId + " refused before any change: its backfill would fire"
                 + " the table's own triggers for every row, and role " + role.role()
-                + (role.canSuppressTriggers() ? " cannot suppress triggers enabled ALWAYS" : " may not set session_replication_role")
-                + ":");
+                + " may not set session_replication_role:");
         for (Firing f : fire) {
             b.append("\n  ").append(f.table()).append(": ").append(String.join(", ", f.triggers()))
                     .append(" (").append(f.undo() ? "undoing " : "").append(f.phase().wireName()).append(" step \"")

@@ -161,7 +161,8 @@ final class LockTracer implements StatementRunner.Observer {
                     long oid = rs.getLong(1);
                     long node = rs.getLong(2);
                     Long before = fileNodes.put(oid, node);
-                    if (before != null && before != 0 && node != before) {
+                    // a sequence gets a new relfilenode when its type changes with its column: not a table rewrite
+                    if (before != null && before != 0 && node != before && relations.get(oid).kind() != 'S') {
                         rewritten.add(relations.get(oid).name());
                     }
                 }

@@ -24,6 +24,7 @@ import dev.tandem.plan.Step;
 import dev.tandem.report.Case;
 import dev.tandem.report.Finding;
 import dev.tandem.report.Report;
+import dev.tandem.sql.Ident;
 import dev.tandem.sql.QualifiedName;
 import dev.tandem.state.MigrationRecord;
 import dev.tandem.state.StateSchema;
@@ -32,6 +33,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -104,7 +107,11 @@ public final class Verifier {
         List<Migration> underTest = select(migrations, records);
         // scripts on a connection of their own: the session settings of the working one (search_path) stay out
         try (Connection scripts = scratch.opener().get()) {
+            boolean hadState = schemaExists(scripts, stateSchema);
             options.baseSchema().ifPresent(f -> runScript(scripts, f, "--base-schema"));
+            if (!hadState && options.baseSchema().isPresent() && schemaExists(scripts, stateSchema)) {
+                dropDumpedStateSchema(scripts, stateSchema);
+            }
             options.seed().ifPresent(f -> runScript(scripts, f, "--seed"));
         }
         StateSchema.migrate(c, stateSchema);
@@ -187,6 +194,29 @@ public final class Verifier {
             }
         }
         return out;
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * A {@code pg_dump -s} of a database that already uses Tandem holds Tandem's state schema
+     * (tables without rows, trigger functions): it is not the application's schema, so it is
+     * dropped again and Tandem creates its own, empty, as on any scratch database. Triggers of an
+     * in-flight migration that call its functions go with it.
+     */
+    private void dropDumpedStateSchema(Connection c, String schema) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA " + Ident.quote(schema) + " CASCADE");
+        }
+        log.accept("verify: --base-schema holds Tandem's own state schema " + schema + " (a dump of a database that uses Tandem);"
+                + " skipped it: verify starts from an empty state");
     }
 
     private void runScript(Connection c, Path file, String option) {

@@ -50,8 +50,8 @@ import java.util.Optional;
  * → drop the check; {@code check} and {@code references} as NOT VALID → VALIDATE; {@code unique}
  * as a unique index built CONCURRENTLY, attached with {@code ADD CONSTRAINT … USING INDEX}.
  * <p>Refused (exit 2): an existing column of that name, {@code nullable: false} without a default
- * or {@code up} (old-application inserts would fail), an unknown table or referenced table, a
- * fill ({@code up}/volatile default) on a table without a primary key. Not handled: identity and
+ * or {@code up} (old-application inserts would fail), an unknown table or referenced table. A fill
+ * on a table without a primary key is cut by unique index or ctid pages. Not handled: identity and
  * generated columns (write them with {@code sql}), collations, comments.
  */
 public final class AddColumnRecipe implements Recipe<AddColumn> {
@@ -86,9 +86,8 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
         Optional<String> up = intent.up();
         boolean volatileDefault = up.isEmpty() && c.defaultExpr().map(RowExpression::mayBeVolatile).orElse(false);
         boolean fills = up.isPresent() || volatileDefault;
-        List<String> key = table.map(tb -> tb.primaryKey().map(Constraint::columns).orElseThrow(() ->
-                RecipeContext.error(intent.position(), KIND, "table " + t + " has no primary key; filling " + name + " in batches needs one")))
-                .orElse(List.of("<primary key>"));
+        // without a primary key the fill cuts the table by unique index or ctid pages (empty key)
+        List<String> key = table.map(tb -> tb.primaryKey().map(Constraint::columns).orElse(List.of())).orElse(List.of("<primary key>"));
         if (!fills) {
             key = List.of();
         }

@@ -49,7 +49,8 @@ import java.util.Optional;
  *       from the new column. {@code purge} drops it.</li>
  * </ul>
  * Not handled (refused with exit 2): identity and generated columns, primary-key columns, columns
- * that other tables' foreign keys reference, exclusion constraints, tables without a primary key.
+ * that other tables' foreign keys reference, exclusion constraints. A table without a primary key
+ * is backfilled by unique index or ctid pages.
  * Views that read the old column: a simple one ({@link View#simple()}) is re-pointed at the new
  * column by {@code CREATE OR REPLACE VIEW} as the first step of contract, under its old output
  * names; its rollback restores the original definition. Other views and materialized views are
@@ -74,7 +75,8 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
                 .orElse(new Column(from, 0, "<type of " + from + ">", false, Optional.empty(), "", "",
                         Optional.empty(), Optional.empty()));
         table.ifPresent(tb -> refuseUnsupported(intent, tb, col, ctx.catalog().orElseThrow()));
-        List<String> key = table.map(tb -> tb.primaryKey().orElseThrow().columns()).orElse(List.of("<primary key>"));
+        // without a primary key the backfill cuts the table by unique index or ctid pages (empty key)
+        List<String> key = table.map(tb -> tb.primaryKey().map(Constraint::columns).orElse(List.of())).orElse(List.of("<primary key>"));
 
         ObjectNames names = new ObjectNames(ctx.catalog(), t);
         QualifiedName function = new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), from));
@@ -228,10 +230,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
             throw RecipeContext.error(intent.position(), KIND, at + " is an identity or generated column; renaming it is not supported yet");
         }
         Optional<Constraint> pk = tb.primaryKey();
-        if (pk.isEmpty()) {
-            throw RecipeContext.error(intent.position(), KIND, "table " + tb.name() + " has no primary key; the backfill needs one");
-        }
-        if (pk.get().columns().contains(col.name())) {
+        if (pk.isPresent() && pk.get().columns().contains(col.name())) {
             throw RecipeContext.error(intent.position(), KIND, at + " is part of the primary key " + pk.get().name() + "; renaming it is not supported yet");
         }
         for (var ref : catalog.foreignKeysReferencing(tb.name())) {
