@@ -92,6 +92,7 @@ public final class ChangelogReader {
         m.put("merge_columns", IntentParser.of(ColumnIntentParsers.MERGE_COLUMNS, ColumnIntentParsers::mergeColumns));
         m.put("change_column_type", IntentParser.of(List.of("table", "column", "type", "up", "down"), ChangelogReader::changeColumnType));
         m.put("set_comment", MetadataIntents.SET_COMMENT);
+        m.put("rename_constraint", MetadataIntents.RENAME_CONSTRAINT);
         PARSERS = Collections.unmodifiableMap(m);
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Parsers of the metadata intents ({@code set_comment}), each registered by one line in
+ * Parsers of the metadata intents ({@code set_comment}, {@code rename_constraint}), each registered by one line in
  * {@link ChangelogReader}. Field errors point at the field's value. Checks against the database are
  * the recipes' job.
  */
@@ -18,5 +18,14 @@ final class MetadataIntents {
         }
         Optional<String> column = f.has("column") ? Optional.of(f.requiredIdentifier("column")) : Optional.empty();
         return new SetComment(f.position(), f.requiredTable("table"), column, f.optionalString("comment"));
+    });
+
+    static final IntentParser RENAME_CONSTRAINT = IntentParser.of(List.of("table", "name", "to"), f -> {
+        String name = f.requiredIdentifier("name");
+        String to = f.requiredIdentifier("to");
+        if (name.equals(to)) {
+            throw f.error("to", "the constraint is already called " + to);
+        }
+        return new RenameConstraint(f.position(), f.requiredTable("table"), name, to);
     });
 }

@@ -54,4 +54,16 @@ class MetadataIntentsReaderTest {
         String list = refused("changes:\n  - set_comment: {table: users, comment: [a, b]}\n");
         assertTrue(list.matches("(?s).*0001_m\\.yaml:2:\\d+: .*comment.*"), list);
     }
+
+    @Test
+    void renameConstraintNeedsANewName() throws Exception {
+        Migration m = read("changes:\n  - rename_constraint: {table: users, name: users_email_key, to: users_email_unique}\n");
+        RenameConstraint r = (RenameConstraint) m.changes().get(0);
+        assertEquals("users_email_key", r.name());
+        assertEquals("users_email_unique", r.to());
+        String same = refused("changes:\n  - rename_constraint: {table: users, name: k, to: k}\n");
+        assertTrue(same.contains("0001_m.yaml:2:") && same.contains("'to'"), same);
+        String missing = refused("changes:\n  - rename_constraint: {table: users, name: k}\n");
+        assertTrue(missing.contains("0001_m.yaml:2:") && missing.contains("'to'"), missing);
+    }
 }

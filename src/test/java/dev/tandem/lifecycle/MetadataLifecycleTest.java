@@ -82,4 +82,41 @@ class MetadataLifecycleTest extends SampleDatabaseTest {
         tandem.rollbackOne();
         assertEquals("login", columnComment("users", "email"));
     }
+
+    long constraintNamed(String name) throws SQLException {
+        return Db.count(c, "SELECT count(*) FROM pg_constraint WHERE conname = '" + name + "'");
+    }
+
+    long indexNamed(String name) throws SQLException {
+        return Db.count(c, "SELECT count(*) FROM pg_class WHERE relkind = 'i' AND relname = '" + name + "'");
+    }
+
+    @Test
+    void renameConstraintsAtContract() throws SQLException {
+        LifecycleDriver tandem = tandem("""
+                changes:
+                  - rename_constraint: {table: users, name: users_email_key, to: users_email_unique}
+                  - rename_constraint: {table: tasks, name: tasks_priority_check, to: tasks_priority_range}
+                """);
+        PhaseWalk.run(tandem, c, List.of("public"), p -> {
+            boolean renamed = p == Phase.CONTRACT;
+            assertEquals(renamed ? 0 : 1, constraintNamed("users_email_key"), "old unique name after " + p);
+            assertEquals(renamed ? 1 : 0, constraintNamed("users_email_unique"), "new unique name after " + p);
+            assertEquals(renamed ? 1 : 0, indexNamed("users_email_unique"), "the backing index is renamed with it after " + p);
+            assertEquals(renamed ? 1 : 0, constraintNamed("tasks_priority_range"), "new check name after " + p);
+            // the constraint still holds under either name
+            String dup = "UPDATE users SET email = (SELECT email FROM users ORDER BY id OFFSET 1 LIMIT 1)"
+                    + " WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1)";
+            assertEquals("23505", sqlState(dup), "duplicate email refused after " + p);
+        });
+    }
+
+    String sqlState(String sql) {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+            return null;
+        } catch (SQLException e) {
+            return e.getSQLState();
+        }
+    }
 }
