@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
  * because of session settings, see {@link RowExpression#mayBeVolatile}) and none of the clock
  * functions ({@code now()}, {@code current_timestamp}, …), so the verify pass stays exact for them.
  * <p>Not handled: expressions PostgreSQL does not allow in an index predicate for other reasons
- * (subqueries, aggregates) and roles that may not create temporary tables; for those the answer
- * comes from the text alone, as above (unknown functions count as not repeatable).
+ * (subqueries, aggregates) and roles that may not create temporary tables count as repeatable
+ * (the exact comparison, as before), so a volatile function inside a subquery is still re-evaluated.
  */
 final class ExpressionStability {
+    private static final String NOT_IMMUTABLE = "42P17";
     private ExpressionStability() {}
 
     /** True when {@code expression}, over a row of {@code table}, is immutable. Leaves no object behind; the connection ends in auto-commit. */
@@ -39,13 +40,15 @@ final class ExpressionStability {
                 s.execute("CREATE INDEX ON " + Ident.quote("tandem_stability_probe") + " ((true)) WHERE (" + expression + ") IS NULL");
                 return true;
             } catch (SQLException e) {
-                return byText(expression);
+                // only PostgreSQL's own "not immutable" counts against it; any other refusal
+                // (a subquery, an aggregate) keeps the exact comparison
+                return !NOT_IMMUTABLE.equals(e.getSQLState()) || byText(expression);
             } finally {
                 c.rollback();
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            return byText(expression);
+            return true;
         }
     }
 

@@ -56,7 +56,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * de-duplicate migrations by their numeric prefix, or read sub-folders. Names are taken verbatim
  * (no case folding); only {@code table} understands the double-quoted form for dotted names.
  * Known intent kinds: {@code rename_column}; the constraint, default and index kinds of
- * {@link ConstraintIntents}.
+ * {@link ConstraintIntents}; the metadata kinds of {@link MetadataIntents}; see {@link #kinds()}.
  */
 public final class ChangelogReader {
     private static final Pattern FILE_NAME = Pattern.compile("^\\d+_[A-Za-z0-9_.-]+\\.ya?ml$");
@@ -91,10 +91,17 @@ public final class ChangelogReader {
         m.put("split_column", IntentParser.of(ColumnIntentParsers.SPLIT_COLUMN, ColumnIntentParsers::splitColumn));
         m.put("merge_columns", IntentParser.of(ColumnIntentParsers.MERGE_COLUMNS, ColumnIntentParsers::mergeColumns));
         m.put("change_column_type", IntentParser.of(List.of("table", "column", "type", "up", "down"), ChangelogReader::changeColumnType));
+        m.put("set_comment", MetadataIntents.SET_COMMENT);
+        m.put("rename_constraint", MetadataIntents.RENAME_CONSTRAINT);
         PARSERS = Collections.unmodifiableMap(m);
     }
 
     private ChangelogReader() {}
+
+    /** Every intent kind the reader knows, sorted. */
+    public static java.util.Set<String> kinds() {
+        return PARSERS.keySet();
+    }
 
     // ---------------------------------------------------------------- intent kinds
 

@@ -9,7 +9,7 @@ public sealed interface Intent permits RenameColumn,
         CreateTable, DropTable, RenameTable, RawSql,
         SetNotNull, DropNotNull, SetDefault, DropDefault, AddCheck, AddForeignKey, AddUnique, DropConstraint, CreateIndex, DropIndex,
         AddColumn, DropColumn, SplitColumn, MergeColumns,
-        ChangeColumnType {
+        ChangeColumnType, SetComment, RenameConstraint {
     /** The YAML key of this intent kind, e.g. {@code rename_column}. */
     String kind();
 

@@ -47,7 +47,9 @@ public final class Planner {
             Map.entry(dev.tandem.intent.DropColumn.class, new dev.tandem.plan.recipe.DropColumnRecipe()),
             Map.entry(dev.tandem.intent.SplitColumn.class, new dev.tandem.plan.recipe.SplitColumnRecipe()),
             Map.entry(dev.tandem.intent.MergeColumns.class, new dev.tandem.plan.recipe.MergeColumnsRecipe()),
-            Map.entry(ChangeColumnType.class, new ChangeColumnTypeRecipe()));
+            Map.entry(ChangeColumnType.class, new ChangeColumnTypeRecipe()),
+            Map.entry(dev.tandem.intent.SetComment.class, new dev.tandem.plan.recipe.SetCommentRecipe()),
+            Map.entry(dev.tandem.intent.RenameConstraint.class, new dev.tandem.plan.recipe.RenameConstraintRecipe()));
 
     private final PlanOptions options;
 

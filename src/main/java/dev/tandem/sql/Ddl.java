@@ -42,6 +42,16 @@ public final class Ddl {
         return "COMMENT ON COLUMN " + table.sql() + "." + Ident.quote(column) + " IS " + Ident.literal(comment);
     }
 
+    /** {@code COMMENT ON COLUMN … IS 'text'}, or {@code IS NULL} (clears it) when empty. */
+    public static String setColumnComment(QualifiedName table, String column, java.util.Optional<String> comment) {
+        return "COMMENT ON COLUMN " + table.sql() + "." + Ident.quote(column) + " IS " + comment.map(Ident::literal).orElse("NULL");
+    }
+
+    /** {@code COMMENT ON TABLE … IS 'text'}, or {@code IS NULL} (clears it) when empty. */
+    public static String setTableComment(QualifiedName table, java.util.Optional<String> comment) {
+        return "COMMENT ON TABLE " + table.sql() + " IS " + comment.map(Ident::literal).orElse("NULL");
+    }
+
     /** {@code ADD CONSTRAINT name CHECK (expr) NOT VALID}: brief ACCESS EXCLUSIVE, no scan. */
     public static String addCheckNotValid(QualifiedName table, String name, String expression) {
         return "ALTER TABLE " + table.sql() + " ADD CONSTRAINT " + Ident.quote(name) + " CHECK (" + expression + ") NOT VALID";
