@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {PlanCmd.class, ApplyCmd.class, SwitchReadsCmd.class, ContractCmd.class, PurgeCmd.class,
                 RollbackCmd.class, StatusCmd.class, DemoCmd.class, BackfillCmd.class, BenchCmd.class,
                 LintCmd.class,
+                ImportCmd.class,
                 SnapshotCmd.class,
                 CheckCmd.class,
                 VerifyCmd.class,

@@ -63,7 +63,7 @@ public final class LiquibaseSource implements ChangelogSource {
     }
 
     /** One changeSet: its migration, or why Tandem refuses it (raised only if it is still to run). */
-    private record Item(String id, Optional<Migration> migration, Optional<TandemException> refusal) {}
+    record Item(String id, Optional<Migration> migration, Optional<TandemException> refusal) {}
 
     private final List<Item> items;
     private final Map<String, LiquibaseEntry> entries;
@@ -223,6 +223,11 @@ public final class LiquibaseSource implements ChangelogSource {
             out.add(i.migration().orElseThrow());
         }
         return out;
+    }
+
+    /** Every changeSet with its migration or refusal, in Liquibase's order. */
+    List<Item> items() {
+        return items;
     }
 
     /** What Liquibase would record for each migration. */

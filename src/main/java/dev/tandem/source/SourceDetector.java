@@ -1,6 +1,5 @@
 package dev.tandem.source;
 
-import dev.tandem.TandemException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +42,11 @@ public final class SourceDetector {
         return false;
     }
 
-    /** The first line that is not blank, a YAML comment or a document marker; "" if none. */
+    /**
+     * The first line that is not blank, a YAML comment or a document marker; "" if none, or if the
+     * file cannot be read as UTF-8 (then it is not a Liquibase changelog, and the reader that
+     * takes it reports the problem).
+     */
     private static String firstLine(Path path) {
         try {
             for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
@@ -54,7 +57,7 @@ public final class SourceDetector {
                 return t;
             }
         } catch (IOException e) {
-            throw new TandemException(TandemException.BAD_INPUT, path + ": cannot read: " + e.getMessage(), e);
+            return "";
         }
         return "";
     }
