@@ -1,7 +1,6 @@
 package dev.tandem.cli;
 
 import dev.tandem.TandemException;
-import dev.tandem.cli.render.Format;
 import dev.tandem.lifecycle.AdvanceCommand;
 import dev.tandem.lifecycle.Workspace;
 import dev.tandem.plan.Phase;
@@ -10,6 +9,8 @@ import dev.tandem.readiness.ContractReadinessCheck;
 import dev.tandem.readiness.ReadinessRenderer;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,10 +33,6 @@ final class ContractCmd extends GuardedCmd {
     @Option(names = "--force", description = "Contract although the report says not ready (recorded in the history, with who).")
     boolean force;
 
-    @Option(names = "--format", defaultValue = "text", converter = FormatConverter.class,
-            description = "Report format: text or json (default: ${DEFAULT-VALUE}).")
-    Format format;
-
     @Override
     String question() {
         return "Contract " + id + "? Every application instance must already use the new shape";
@@ -53,54 +50,49 @@ final class ContractCmd extends GuardedCmd {
 
     @Override
     public Integer call() throws Exception {
-        if (format != Format.TEXT && format != Format.JSON) {
-            throw TandemException.badInput("contract --format supports text and json, not " + format.cliName());
+        boolean json = output.json();
+        if (dryRun) {
+            return super.call();
         }
         var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
         if (check) {
-            try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+            try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, err::println))) {
                 ContractReadiness r = new ContractReadinessCheck(ws).run(id, quietPeriod);
-                out.println(render(r));
+                out.println(json ? ReadinessRenderer.json(r) : ReadinessRenderer.text(r));
                 return r.ready() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
             }
         }
-        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
+        try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, err::println))) {
             ContractReadiness r = new ContractReadinessCheck(ws).run(id, quietPeriod);
             boolean atSwitchReads = ws.record(id).phase().map(p -> p == Phase.SWITCH_READS).orElse(false);
             if (atSwitchReads) {
-                // the report is part of the result; for json the contract's own line goes to stderr
-                if (format == Format.JSON) {
-                    out.println(render(r));
-                } else {
-                    spec.commandLine().getErr().println(render(r));
-                }
-                if (!r.ready()) {
-                    if (!force) {
-                        throw new TandemException(ExitCodes.CHECK_FAILED, "contract of " + id + " refused: not ready ("
-                                + r.blockers().size() + " blocker(s) above); nothing changed. Wait and run `tandem contract " + id
-                                + " --check`, or pass --force to override (recorded in the history)");
-                    }
+                // the report goes to stderr; with --format json it is also part of the one result object on stdout
+                err.println(ReadinessRenderer.text(r));
+                if (!r.ready() && !force) {
+                    throw new TandemException(ExitCodes.CHECK_FAILED, "contract of " + id + " refused: not ready ("
+                            + r.blockers().size() + " blocker(s): " + String.join(" | ", r.blockers()) + "); nothing changed."
+                            + " Wait and run `tandem contract " + id + " --check`, or pass --force to override (recorded in the history)");
                 }
                 Confirm.require(yes, question() + (r.ready() ? "" : " (NOT READY, --force)"));
                 if (!r.ready()) {
                     ws.store().log(ws.connection(), id, Phase.CONTRACT, null, "contract-forced",
                             "forced past " + r.blockers().size() + " blocker(s): " + String.join(" | ", r.blockers()));
-                    spec.commandLine().getErr().println("contract forced by " + ws.store().who() + "; recorded in the history");
+                    err.println("contract forced by " + ws.store().who() + "; recorded in the history");
                 }
             } else {
                 Confirm.require(yes, question());
             }
             String line = act(ws);
-            if (format == Format.JSON) {
-                spec.commandLine().getErr().println(line);
-            } else {
-                out.println(line);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("id", id);
+            result.put("action", action());
+            result.put("message", line);
+            if (atSwitchReads) {
+                result.put("readiness", ReadinessRenderer.document(r));
             }
+            output.print(out, line, result);
         }
         return ExitCodes.OK;
-    }
-
-    private String render(ContractReadiness r) {
-        return format == Format.JSON ? ReadinessRenderer.json(r) : ReadinessRenderer.text(r);
     }
 }

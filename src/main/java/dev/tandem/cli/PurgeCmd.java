@@ -35,20 +35,27 @@ final class PurgeCmd extends GuardedCmd {
 
     @Override
     public Integer call() throws Exception {
+        boolean json = output.json();
+        if (dryRun) {
+            return super.call();
+        }
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
             MigrationRecord r = ws.record(id);
             boolean contracted = r.status().equals(MigrationRecord.Status.CONTRACTED);
             String report = PurgeReport.text(ws.connection(), ws.storedPlan(r));
             if (check) {
-                spec.commandLine().getOut().println(report + (contracted ? "" : "\n  not ready: migration is " + r.status()
-                        + r.phase().map(p -> " at " + p).orElse("") + "; purge needs contract first"));
+                String text = report + (contracted ? "" : "\n  not ready: migration is " + r.status()
+                        + r.phase().map(p -> " at " + p).orElse("") + "; purge needs contract first");
+                output.print(spec.commandLine().getOut(), text,
+                        java.util.Map.of("id", id, "action", "purge-check", "ready", contracted, "report", text));
                 return contracted ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
             }
             if (contracted) {
                 spec.commandLine().getErr().println(report);
             }
             Confirm.require(yes, question());
-            spec.commandLine().getOut().println(act(ws));
+            String line = act(ws);
+            output.print(spec.commandLine().getOut(), line, java.util.Map.of("id", id, "action", action(), "message", line));
         }
         return ExitCodes.OK;
     }

@@ -65,6 +65,11 @@ public final class ReadinessRenderer {
     }
 
     public static String json(ContractReadiness r) {
+        return Json.write(document(r));
+    }
+
+    /** The report as plain data (maps, lists, strings, numbers), the shape {@link #json} writes. */
+    public static Map<String, Object> document(ContractReadiness r) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("migration", r.migrationId());
         doc.put("ready", r.ready());
@@ -104,7 +109,7 @@ public final class ReadinessRenderer {
         doc.put("statements", stmts);
         doc.put("blockers", r.blockers());
         doc.put("warnings", r.warnings());
-        return Json.write(doc);
+        return doc;
     }
 
     /** "3s", "4m10s", "2h5m", "3d4h". */
