@@ -45,7 +45,11 @@ public record MigrationRecord(String id, String checksum, String description, Op
         private Status() {}
     }
 
-    /** True while the migration still changes something (started, not yet contracted). */
+    /**
+     * True while the migration still changes something (started, not yet contracted). Not the rule
+     * for release trains: a contracted, unpurged migration still holds its objects
+     * ({@code conflict.ConflictModel#holds}).
+     */
     public boolean inFlight() {
         return !status.equals(Status.PENDING) && !status.equals(Status.CONTRACTED) && !status.equals(Status.PURGED)
                 && !status.equals(Status.PURGING);

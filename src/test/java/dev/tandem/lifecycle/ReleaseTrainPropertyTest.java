@@ -158,6 +158,9 @@ class ReleaseTrainPropertyTest {
         Db.exec(c, "CREATE SCHEMA public");
         if (Boolean.TRUE.equals(Db.scalar(c, "SELECT to_regclass('tandem.migrations') IS NOT NULL"))) {
             Db.exec(c, "TRUNCATE tandem.migrations, tandem.steps, tandem.history, tandem.backfill_checkpoints");
+            // the previous sequence may end with migrations in flight: their trigger functions live in the state schema
+            Db.exec(c, "DO $$ DECLARE r record; BEGIN FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p"
+                    + " WHERE p.pronamespace = 'tandem'::regnamespace LOOP EXECUTE 'DROP FUNCTION ' || r.f || ' CASCADE'; END LOOP; END $$");
         }
         Db.exec(c, "CREATE TABLE a (id integer PRIMARY KEY, k text, x integer, y text)");
         Db.exec(c, "CREATE TABLE b (id integer PRIMARY KEY, k text, p integer, q text)");
