@@ -53,12 +53,7 @@ public final class ApplyCommand {
         validate(migrations, records, to);
 
         List<Outcome> outcomes = new ArrayList<>();
-        Map<String, ConflictModel.Holder> holders = new LinkedHashMap<>();
-        for (MigrationRecord r : records.values()) {
-            if (ConflictModel.holds(r)) {
-                holders.put(r.id(), new ConflictModel.Holder(r.id(), Holdings.of(ws.storedPlan(r))));
-            }
-        }
+        Map<String, ConflictModel.Holder> holders = holders(records);
         for (Migration m : migrations) {
             MigrationRecord rec = records.get(m.id());
             boolean pending = rec == null || rec.status().equals(Status.PENDING);
@@ -103,9 +98,15 @@ public final class ApplyCommand {
     /** Plans every pending migration on the catalog the earlier ones project, so bad input fails before any DDL. */
     private void validate(List<Migration> migrations, Map<String, MigrationRecord> records, Phase to) throws SQLException {
         CatalogSnapshot snapshot = ws.catalog(migrations);
+        Map<String, ConflictModel.Holder> holders = holders(records);
         for (Migration m : migrations) {
             MigrationRecord rec = records.get(m.id());
             if (rec == null || rec.status().equals(Status.PENDING)) {
+                Holdings wanted = Holdings.of(ws.planner().plan(m, Optional.empty()));
+                if (ConflictModel.waitFor(m.id(), wanted, holders.values()).isPresent()) {
+                    break; // apply stops before this one (it waits for a holder); it is validated when it can run
+                }
+                holders.put(m.id(), new ConflictModel.Holder(m.id(), wanted));
                 refuseUserTriggers(m.id(), ws.planner().plan(m, Optional.of(snapshot)), Phase.EXPAND, to, snapshot);
             } else if (rec.inFlight() && rec.phase().map(p -> p.ordinal() < to.ordinal()).orElse(Boolean.TRUE)) {
                 Phase from = rec.phase().flatMap(Phase::next).orElse(Phase.EXPAND);
@@ -113,6 +114,17 @@ public final class ApplyCommand {
             }
             snapshot = ws.planner().project(m, snapshot);
         }
+    }
+
+    /** The started, unpurged migrations and what each holds ({@link ConflictModel#holds}). */
+    private Map<String, ConflictModel.Holder> holders(Map<String, MigrationRecord> records) {
+        Map<String, ConflictModel.Holder> holders = new LinkedHashMap<>();
+        for (MigrationRecord r : records.values()) {
+            if (ConflictModel.holds(r)) {
+                holders.put(r.id(), new ConflictModel.Holder(r.id(), Holdings.of(ws.storedPlan(r))));
+            }
+        }
+        return holders;
     }
 
     /**

@@ -73,7 +73,11 @@ class ReleaseTrainPropertyTest {
         Map<String, Integer> counts = new TreeMap<>();
         long started = System.nanoTime();
         try (Connection c = db.connect()) {
+            int only = Integer.getInteger("tandem.train.only", -1); // reproduce one sequence by its index
             for (int s = 0; s < sequences; s++) {
+                if (only >= 0 && s != only) {
+                    continue;
+                }
                 long seqSeed = seed * 1_000_003L + s;
                 try {
                     runSequence(db, c, new Random(seqSeed), s, counts);

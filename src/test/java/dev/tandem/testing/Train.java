@@ -43,6 +43,7 @@ public final class Train {
     public Train write(String id, String yaml) {
         try {
             Files.writeString(dir.resolve(id + ".yaml"), yaml);
+            if (Boolean.getBoolean("tandem.train.verbose")) { System.out.println("[train] " + id + ":\n" + yaml); }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
