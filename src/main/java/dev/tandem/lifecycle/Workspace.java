@@ -136,10 +136,6 @@ public final class Workspace implements AutoCloseable {
         return CatalogReader.read(connection, schemas).withRole(dev.tandem.catalog.RoleCapabilitiesReader.read(connection));
     }
 
-    public List<String> touchesOf(MigrationRecord r) {
-        return List.copyOf(storedPlan(r).touches());
-    }
-
     private static String who(Connection c) throws SQLException {
         String role;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user")) {

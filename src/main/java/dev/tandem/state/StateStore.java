@@ -154,17 +154,7 @@ public final class StateStore {
 
     /** Journals purge step {@code index} as {@code state} ("running" or "applied"). */
     public void markPurgeStep(Connection c, String id, int index, String state) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("steps")
-                + " (migration_id, phase, step_index, state, applied_by) VALUES (?, ?, ?, ?, ?)"
-                + " ON CONFLICT (migration_id, phase, step_index) DO UPDATE SET state = EXCLUDED.state,"
-                + " applied_by = EXCLUDED.applied_by, applied_at = now()")) {
-            ps.setString(1, id);
-            ps.setString(2, PURGE_PHASE);
-            ps.setInt(3, index);
-            ps.setString(4, state);
-            ps.setString(5, who);
-            ps.executeUpdate();
-        }
+        upsertStep(c, id, PURGE_PHASE, index, state);
     }
 
     /** The value of {@code steps.phase} for purge steps (purge is not one of the five reversible phases). */
@@ -192,11 +182,18 @@ public final class StateStore {
     }
 
     public void markStep(Connection c, String id, Phase phase, int index, String state) throws SQLException {
+        upsertStep(c, id, phase.wireName(), index, state);
+    }
+
+    /** Inserts or updates one journal row (a phase step or a purge step); a re-marked step starts with no undo progress. */
+    private void upsertStep(Connection c, String id, String phaseName, int index, String state) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("steps")
                 + " (migration_id, phase, step_index, state, applied_by) VALUES (?, ?, ?, ?, ?)"
                 + " ON CONFLICT (migration_id, phase, step_index) DO UPDATE SET state = EXCLUDED.state,"
                 + " rollback_progress = 0, applied_by = EXCLUDED.applied_by, applied_at = now()")) {
-            bindStepKey(ps, id, phase, index);
+            ps.setString(1, id);
+            ps.setString(2, phaseName);
+            ps.setInt(3, index);
             ps.setString(4, state);
             ps.setString(5, who);
             ps.executeUpdate();
