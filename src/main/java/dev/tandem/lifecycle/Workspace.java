@@ -116,9 +116,26 @@ public final class Workspace implements AutoCloseable {
                 TandemException.badInput("unknown migration " + id + ": Tandem has not started it (see `tandem status`)"));
     }
 
+    /**
+     * The plan stored when the migration's expand started, read with {@link PlanCodec} (which
+     * upgrades older format versions).
+     *
+     * @throws TandemException BAD_INPUT when the plan was stored by a newer Tandem (a format version
+     *         this one does not know), RUNTIME when the stored plan is missing or unreadable
+     */
     public MigrationPlan storedPlan(MigrationRecord r) {
-        return PlanCodec.fromJson(r.planJson().orElseThrow(() ->
-                new TandemException(TandemException.RUNTIME, "migration " + r.id() + " has no stored plan")));
+        String json = r.planJson().orElseThrow(() ->
+                new TandemException(TandemException.RUNTIME, "migration " + r.id() + " has no stored plan"));
+        try {
+            return PlanCodec.fromJson(json);
+        } catch (PlanCodec.UnsupportedPlanFormatException e) {
+            throw TandemException.badInput("migration " + r.id() + " was started by a newer Tandem: its stored plan has format version "
+                    + e.version() + ", and this Tandem reads versions up to " + PlanCodec.FORMAT_VERSION
+                    + "; continue or roll it back with that Tandem release or a later one (nothing was changed)");
+        } catch (IllegalArgumentException e) {
+            throw new TandemException(TandemException.RUNTIME, "the stored plan of migration " + r.id() + " is unreadable ("
+                    + e.getMessage() + "); nothing was changed");
+        }
     }
 
     /**

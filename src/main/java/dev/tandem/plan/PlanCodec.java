@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * <pre>{@code
  * {"id", "description", "checksum", "offline",
  *  "phases": [{"name": "expand", "deploy_note", "steps": [step, ...]}, ...five, in order...],
- *  "purge": [step, ...], "touches": [sorted names], "warnings": [...]}
+ *  "purge": [step, ...], "touches": [sorted names], "warnings": [...], "format_version": 1}
  * step = {"description", "sql", "rollback" (or null), "rollback_statements": [...],
  *         "lock" ("ACCESS EXCLUSIVE"), "table" (or null), "rewrite", "scan", "transactional",
  *         "irreversible" (absent = false),
@@ -35,11 +35,37 @@ import java.util.TreeSet;
  * {@link IllegalArgumentException} naming the path, e.g. {@code phases[2].steps[0].lock}) and
  * lenient about additions: unknown keys are ignored, and the nullable fields ({@code description},
  * {@code checksum}, {@code rollback}, {@code rollback_statements}, {@code table}, {@code backfill},
- * {@code deploy_note}) may be absent. It does not version the format and does not migrate older
- * shapes.
+ * {@code deploy_note}) may be absent.
+ *
+ * <p><b>Versions.</b> Every plan written carries {@code format_version} ({@link #FORMAT_VERSION}).
+ * A stored plan outlives the Tandem that wrote it: a migration started by one release is rolled
+ * back or continued by a later one. Reading therefore accepts every version up to
+ * {@link #FORMAT_VERSION} — a plan without the key was stored before versioning and has the shape
+ * of version 1 — and upgrades older shapes to the current one ({@link #upgrade}); a plan from a
+ * newer Tandem is refused with {@link UnsupportedPlanFormatException} rather than misread. A change
+ * to the shape that an older reader would misinterpret must raise {@link #FORMAT_VERSION} and add
+ * its upgrade step; additions that readers ignore need not.
  */
 public final class PlanCodec {
     private PlanCodec() {}
+
+    /** The format version this Tandem writes, and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** Thrown by {@link #fromMap} for a plan stored by a newer Tandem (a format version it does not know). */
+    public static final class UnsupportedPlanFormatException extends IllegalArgumentException {
+        private final long version;
+
+        UnsupportedPlanFormatException(long version) {
+            super("plan format version " + version + " is newer than this Tandem reads (up to " + FORMAT_VERSION + ")");
+            this.version = version;
+        }
+
+        /** The version found in the plan. */
+        public long version() {
+            return version;
+        }
+    }
 
     /** The plan as an ordered map (see the class comment for the shape). */
     public static Map<String, Object> toMap(MigrationPlan plan) {
@@ -60,6 +86,7 @@ public final class PlanCodec {
         m.put("purge", steps(plan.purge()));
         m.put("touches", new ArrayList<>(new TreeSet<>(plan.touches())));
         m.put("warnings", new ArrayList<>(plan.warnings()));
+        m.put("format_version", FORMAT_VERSION);
         return m;
     }
 
@@ -93,7 +120,7 @@ public final class PlanCodec {
      * @throws IllegalArgumentException when the data does not have that shape
      */
     public static MigrationPlan fromMap(Map<String, Object> map) {
-        Reader r = new Reader(map, "plan");
+        Reader r = new Reader(upgrade(map, formatVersion(map)), "plan");
         String id = r.requiredString("id");
         String description = r.optionalString("description");
         String checksum = r.optionalString("checksum");
@@ -121,6 +148,44 @@ public final class PlanCodec {
         Set<String> touches = new LinkedHashSet<>(r.stringList("touches"));
         List<String> warnings = r.stringList("warnings");
         return new MigrationPlan(id, description, checksum, offline, phases, purge, touches, warnings);
+    }
+
+    /**
+     * The format version of a plain plan: {@code format_version}, or 0 (stored before versioning)
+     * when absent.
+     *
+     * @throws IllegalArgumentException when it is not a non-negative integer
+     * @throws UnsupportedPlanFormatException when it is newer than {@link #FORMAT_VERSION}
+     */
+    public static long formatVersion(Map<String, Object> map) {
+        if (map == null || !map.containsKey("format_version")) {
+            return 0;
+        }
+        Object v = map.get("format_version");
+        if (!(v instanceof Long || v instanceof Integer) || ((Number) v).longValue() < 0) {
+            throw new IllegalArgumentException("plan.format_version: expected a non-negative integer, got " + v);
+        }
+        long version = ((Number) v).longValue();
+        if (version > FORMAT_VERSION) {
+            throw new UnsupportedPlanFormatException(version);
+        }
+        return version;
+    }
+
+    /**
+     * Brings a plain plan of an older format version up to {@link #FORMAT_VERSION}, one version at a
+     * time. Version 0 (before versioning) has the shape of version 1, so there is nothing to change
+     * yet; a future version 2 adds its step here ({@code case 1 -> ...}).
+     */
+    static Map<String, Object> upgrade(Map<String, Object> map, long fromVersion) {
+        Map<String, Object> m = map;
+        for (long v = fromVersion; v < FORMAT_VERSION; v++) {
+            if (v == 0) {
+                continue; // version 0 = version 1 without the key
+            }
+            throw new IllegalStateException("no upgrade from plan format " + v);
+        }
+        return m;
     }
 
     /**

@@ -80,7 +80,8 @@ class PlanCodecTest {
     @SuppressWarnings("unchecked")
     void hasTheContractShape() {
         Map<String, Object> m = (Map<String, Object>) Json.parse(PlanCodec.toJson(samplePlan()));
-        assertEquals(List.of("id", "description", "checksum", "offline", "phases", "purge", "touches", "warnings"),
+        assertEquals(List.of("id", "description", "checksum", "offline", "phases", "purge", "touches", "warnings",
+                "format_version"),
                 new ArrayList<>(m.keySet()));
         assertEquals("0001_rename_full_name", m.get("id"));
         assertEquals(true, m.get("offline"));
@@ -203,5 +204,32 @@ class PlanCodecTest {
         Map<String, Object> copy = new LinkedHashMap<>(data);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlanCodec.fromMap(copy));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void versionsTheFormat() {
+        Map<String, Object> m = (Map<String, Object>) Json.parse(PlanCodec.toJson(samplePlan()));
+        assertEquals((long) PlanCodec.FORMAT_VERSION, m.get("format_version"));
+        assertEquals(PlanCodec.FORMAT_VERSION, PlanCodec.formatVersion(m));
+
+        Map<String, Object> unversioned = new java.util.LinkedHashMap<>(m);
+        unversioned.remove("format_version");
+        assertEquals(0, PlanCodec.formatVersion(unversioned));
+        assertEquals(samplePlan(), PlanCodec.fromMap(unversioned), "a plan stored before versioning reads as version 1");
+
+        Map<String, Object> future = new java.util.LinkedHashMap<>(m);
+        future.put("format_version", (long) PlanCodec.FORMAT_VERSION + 1);
+        PlanCodec.UnsupportedPlanFormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+                PlanCodec.UnsupportedPlanFormatException.class, () -> PlanCodec.fromMap(future));
+        assertEquals(PlanCodec.FORMAT_VERSION + 1, e.version());
+
+        for (Object bad : java.util.Arrays.asList("1", -1L, 1.5, null)) {
+            Map<String, Object> b = new java.util.LinkedHashMap<>(m);
+            b.put("format_version", bad);
+            IllegalArgumentException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> PlanCodec.fromMap(b), String.valueOf(bad));
+            org.junit.jupiter.api.Assertions.assertTrue(x.getMessage().contains("format_version"), x.getMessage());
+        }
     }
 }
