@@ -40,6 +40,8 @@ public final class StatusCommand {
         files.keySet().forEach(id -> ids.put(id, true));
         records.keySet().forEach(id -> ids.put(id, true));
         List<Map<String, Object>> rows = new ArrayList<>();
+        // where other migrations (a holder to wait for) or a changed file decide what runs next
+        Map<String, String> nextInContext = NextInContext.of(migrations, records, ws.planner(), this::plainNext);
         // an interrupted phase while another Tandem holds the advisory lock is most likely running right now
         Optional<String> worker = dev.tandem.execute.AdvisoryLock.heldBy(ws.connection(), ws.settings().plan().stateSchema());
         for (String id : ids.keySet()) {
@@ -61,10 +63,19 @@ public final class StatusCommand {
             row.put("backfill", r == null ? null : backfill(id));
             boolean rollingBack = r != null && r.status().equals(Status.INTERRUPTED)
                     && ws.store().lastActionWasRollback(ws.connection(), id);
-            row.put("next", NextAction.of(r, rollingBack, m != null));
+            row.put("next", nextInContext.getOrDefault(id, NextAction.of(r, rollingBack, m != null)));
             rows.add(row);
         }
         return rows;
+    }
+
+    /** {@link NextAction#of} for a stored migration whose file exists. */
+    private String plainNext(MigrationRecord r) {
+        try {
+            return NextAction.of(r, r.status().equals(Status.INTERRUPTED) && ws.store().lastActionWasRollback(ws.connection(), r.id()), true);
+        } catch (SQLException e) {
+            throw dev.tandem.TandemException.runtime("cannot read the journal of " + r.id() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Progress of the migration's latest backfill from its checkpoint (the numbers the progress line shows), or null. */
