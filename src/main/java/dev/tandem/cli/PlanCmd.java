@@ -61,12 +61,16 @@ final class PlanCmd implements Callable<Integer> {
                     MigrationRecord r = records.get(m.id());
                     boolean pending = r == null || r.status().equals(MigrationRecord.Status.PENDING);
                     if (pending) {
-                        plans.add(ws.planner().plan(m, Optional.of(snapshot)));
+                        MigrationPlan planned = ws.planner().plan(m, Optional.of(snapshot));
                         if (live) {
                             // the expressions compile against the database as it is (read-only, rolled back)
                             Preflight.check(ws.connection(), m, snapshot, ws.settings().plan());
+                            // and down(up(x)) = x is tried on a bounded sample of the live rows
+                            planned = dev.tandem.lifecycle.RoundTripProbe.withWarnings(planned, dev.tandem.lifecycle.RoundTripProbe
+                                    .warnings(ws.connection(), m, snapshot, ws.settings().plan().defaultSchema()));
                             live = false;
                         }
+                        plans.add(planned);
                     } else if (all) {
                         plans.add(ws.storedPlan(r));
                     }

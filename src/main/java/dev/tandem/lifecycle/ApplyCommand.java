@@ -79,6 +79,9 @@ public final class ApplyCommand {
                 CatalogSnapshot live = ws.catalog(List.of(m));
                 plan = ws.planner().plan(m, Optional.of(live));
                 Preflight.check(ws.connection(), m, live, ws.settings().plan());
+                plan = RoundTripProbe.withWarnings(plan, RoundTripProbe.warnings(ws.connection(), m, live, ws.settings().plan().defaultSchema()));
+                // a warning, not a refusal: said on stderr, and the migration goes on
+                plan.warnings().stream().filter(RoundTripProbe::isRoundTripWarning).forEach(w -> ws.log(m.id() + " warning: " + w));
                 ws.store().start(ws.connection(), m.id(), m.checksum(), m.description(), PlanCodec.toJson(plan));
                 ws.store().log(ws.connection(), m.id(), null, null, "plan", "checksum " + m.checksum());
             } else {

@@ -17,8 +17,16 @@ import java.util.Optional;
  *   <li>any phase interrupted while rolling back: {@code tandem rollback ID} (it continues);</li>
  *   <li>contracted or purging: {@code tandem purge ID}; purged: {@code none}.</li>
  * </ul>
- * It does not look at other migrations (one that waits for another still names {@code tandem apply})
- * nor at a changed file (checksum drift is shown separately).
+ * {@link #of} does not look at other migrations nor at a changed file; {@link #waiting},
+ * {@link #drifted} and {@link #afterRestoring} say what to run instead when they matter
+ * ({@link NextInContext} decides which applies, from the state and the changelog):
+ * <ul>
+ *   <li>a pending migration that waits for a holder: {@code waits for H (it holds …): run `tandem contract H`},
+ *       naming the holder's own next command, then the purge that releases the hold;</li>
+ *   <li>a started migration whose file changed: restore the file, or roll the migration back entirely
+ *       (only the restore once purge has begun);</li>
+ *   <li>{@code tandem apply} while another started migration's file changed (apply refuses until it is restored).</li>
+ * </ul>
  */
 public final class NextAction {
     /** The value when nothing is left to do. */
@@ -54,6 +62,38 @@ public final class NextAction {
                 return next.map(p -> forward(id, p)).orElse(NONE);
             }
         }
+    }
+
+    /**
+     * The next step of a pending migration that waits for {@code holder}: the holder's own next
+     * command ({@link #of} for its record), and what comes after it until the hold is released.
+     *
+     * @param wait why it waits (from {@link dev.tandem.conflict.ConflictModel#waitFor})
+     * @param holderNext the holder's next command
+     */
+    public static String waiting(dev.tandem.conflict.ConflictModel.Wait wait, String holderNext) {
+        String h = wait.holder();
+        String then = holderNext.equals("tandem purge " + h) || holderNext.equals(NONE) ? ""
+                : holderNext.startsWith("tandem rollback ") ? " (its rollback continues; finish it with --all, or go on to `tandem purge " + h + "`)"
+                : ", then on to `tandem purge " + h + "` (or `tandem rollback " + h + " --all`)";
+        return wait.message() + ": run `" + holderNext + "`" + then + ", then `tandem apply`";
+    }
+
+    /**
+     * The next step of a started migration whose file changed since it started ({@code apply}
+     * refuses every migration while it differs): restore the file, or roll it back entirely (not
+     * once purge has begun: purge is irreversible).
+     */
+    public static String drifted(MigrationRecord r, String file) {
+        boolean purging = r.status().equals(Status.PURGING) || r.status().equals(Status.PURGED);
+        return "restore " + file + " (it changed after " + r.id() + " started; apply refuses while it differs)"
+                + (purging ? "" : ", or undo the migration with `tandem rollback " + r.id() + " --all` and then change it");
+    }
+
+    /** {@code next} ({@code tandem apply}) after another started migration's changed file is restored. */
+    public static String afterRestoring(String next, String driftedId, String driftedFile) {
+        return "restore " + driftedFile + " first (" + driftedId + " changed after it started; apply refuses while it differs), then `"
+                + next + "`";
     }
 
     /** The command that applies {@code phase}: {@code tandem apply} up to backfill, else the phase's own. */

@@ -40,6 +40,8 @@ public final class StatusCommand {
         files.keySet().forEach(id -> ids.put(id, true));
         records.keySet().forEach(id -> ids.put(id, true));
         List<Map<String, Object>> rows = new ArrayList<>();
+        // where other migrations (a holder to wait for) or a changed file decide what runs next
+        Map<String, String> nextInContext = NextInContext.of(migrations, records, ws.planner(), this::plainNext);
         // an interrupted phase while another Tandem holds the advisory lock is most likely running right now
         Optional<String> worker = dev.tandem.execute.AdvisoryLock.heldBy(ws.connection(), ws.settings().plan().stateSchema());
         for (String id : ids.keySet()) {
@@ -58,20 +60,40 @@ public final class StatusCommand {
             row.put("file", m == null ? null : m.file());
             row.put("applied_by", r == null ? null : r.appliedBy());
             row.put("updated_at", r == null ? null : r.updatedAt());
-            row.put("backfill", r == null ? null : backfill(id));
+            row.put("backfill", r == null ? null : backfill(r));
             boolean rollingBack = r != null && r.status().equals(Status.INTERRUPTED)
                     && ws.store().lastActionWasRollback(ws.connection(), id);
-            row.put("next", NextAction.of(r, rollingBack, m != null));
+            row.put("next", nextInContext.getOrDefault(id, NextAction.of(r, rollingBack, m != null)));
             rows.add(row);
         }
         return rows;
     }
 
-    /** Progress of the migration's latest backfill from its checkpoint (the numbers the progress line shows), or null. */
-    private Map<String, Object> backfill(String id) throws SQLException {
+    /** {@link NextAction#of} for a stored migration whose file exists. */
+    private String plainNext(MigrationRecord r) {
+        try {
+            return NextAction.of(r, r.status().equals(Status.INTERRUPTED) && ws.store().lastActionWasRollback(ws.connection(), r.id()), true);
+        } catch (SQLException e) {
+            throw dev.tandem.TandemException.runtime("cannot read the journal of " + r.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Progress of the migration's latest backfill from its checkpoint (the numbers the progress line
+     * shows), or null. Only current facts: a checkpoint exists only while its step is journaled (undoing
+     * the step deletes it), and once contract has run the forward backfill is history (a contracted,
+     * purging or purged migration shows only a re-sync of contract's rollback that is under way).
+     */
+    private Map<String, Object> backfill(MigrationRecord r) throws SQLException {
+        String id = r.id();
+        boolean pastContract = r.status().equals(Status.CONTRACTED) || r.status().equals(Status.PURGING)
+                || r.status().equals(Status.PURGED) || r.phase().map(p -> p.ordinal() >= Phase.CONTRACT.ordinal()).orElse(false);
         CheckpointStore store = new CheckpointStore(ws.settings().plan().stateSchema());
         Map<String, Object> backfill = null;
         if (!store.upToDate(ws.connection())) { // a state schema of an earlier version: the columns it has
+            if (pastContract) {
+                return null; // its checkpoints do not say their phase
+            }
             for (Checkpoint cp : ws.store().checkpoints(ws.connection(), id)) {
                 backfill = new LinkedHashMap<>();
                 backfill.put("pass", cp.pass());
@@ -84,6 +106,9 @@ public final class StatusCommand {
         }
         Optional<String> pausedBy = store.pausedBy(ws.connection(), id);
         for (CheckpointStore.Entry e : store.all(ws.connection(), id)) {
+            if (pastContract && !Phase.CONTRACT.wireName().equals(e.phase())) {
+                continue;
+            }
             BackfillCheckpoint cp = e.checkpoint();
             BackfillProgress p = new BackfillProgress(e.table() == null ? "" : e.table(), cp.pass(), cp.rowsDone(), cp.rowsEstimate(),
                     cp.rowsCopied(), cp.rowsRepaired(), cp.batches(), cp.batchSize(), cp.rowsPerSecond(),
