@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * {@code decode(encode(s)).equals(s)}. Shape:
  * {@code {"format":"tandem-catalog-snapshot","version":1,"server_version_num":…,"tables":[{schema,name,kind,
  * columns,constraints,indexes,triggers,acl,row_estimate,comment}],"views":[{schema,name,materialized,definition,
- * columns,reads:[{schema,table,column}],table_schema,table,sources}]}}; absent optionals are {@code null}.
+ * columns,reads:[{schema,table,column}],table_schema,table,sources[,tandem]}]}}; absent optionals are {@code null}; {@code tandem} only when true.
  * A document without {@code "views"} (written before views were read) decodes with no views.
  * <p>Decoding is strict about the members it needs and names the first one that is missing or of
  * the wrong type; unknown members are ignored (a newer writer may add some).
@@ -51,6 +51,9 @@ public final class SnapshotCodec {
         m.put("schema", v.name().schema());
         m.put("name", v.name().name());
         m.put("materialized", v.materialized());
+        if (v.tandem()) {
+            m.put("tandem", true);
+        }
         m.put("definition", v.definition());
         m.put("columns", v.columns());
         List<Object> reads = new ArrayList<>();
@@ -186,7 +189,7 @@ public final class SnapshotCodec {
             Optional<QualifiedName> table = ts.isPresent() && tn.isPresent()
                     ? Optional.of(new QualifiedName(ts.get(), tn.get())) : Optional.empty();
             return new View(name, bool(m, "materialized"), string(m, "definition"), strings(m, "columns"), reads, table,
-                    strings(m, "sources"));
+                    strings(m, "sources"), m.containsKey("tandem") && bool(m, "tandem")); // absent before the flag existed
         }
 
         Table table(Map<String, Object> m) {

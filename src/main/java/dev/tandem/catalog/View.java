@@ -22,13 +22,35 @@ import java.util.Optional;
  * @param reads the table columns the view reads
  * @param table for a simple view, the one table it selects from
  * @param sources for a simple view, the table column behind each output column (else empty)
+ * @param tandem whether Tandem created the view itself (a {@code rename_table} compatibility view:
+ *        its comment matches {@link #TANDEM_COMMENT}); such a view is Tandem's business, not a user
+ *        view the planner must carry or refuse for
  */
 public record View(QualifiedName name, boolean materialized, String definition, List<String> columns,
-                   List<Read> reads, Optional<QualifiedName> table, List<String> sources) {
+                   List<Read> reads, Optional<QualifiedName> table, List<String> sources, boolean tandem) {
+    /** The comment Tandem gives its own views: {@code tandem <migration id>: …}. */
+    public static final java.util.regex.Pattern TANDEM_COMMENT = java.util.regex.Pattern.compile("^tandem \\S+: ");
+
     public View {
         columns = List.copyOf(columns);
         reads = List.copyOf(reads);
         sources = List.copyOf(sources);
+    }
+
+    /** A user view (not Tandem's own). */
+    public View(QualifiedName name, boolean materialized, String definition, List<String> columns,
+                List<Read> reads, Optional<QualifiedName> table, List<String> sources) {
+        this(name, materialized, definition, columns, reads, table, sources, false);
+    }
+
+    /** Whether a view comment marks the view as Tandem's own. */
+    public static boolean tandemComment(String comment) {
+        return comment != null && TANDEM_COMMENT.matcher(comment).find();
+    }
+
+    /** Whether the view reads any column of the relation. */
+    public boolean readsFrom(QualifiedName relation) {
+        return reads.stream().anyMatch(r -> r.table().equals(relation));
     }
 
     /** A column of a table that the view reads. */

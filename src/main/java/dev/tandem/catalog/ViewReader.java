@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * sub-link, aggregate, window function or set-returning function, and every target entry a plain
  * column of one table ({@code resorigtbl}/{@code resorigcol}); a view with storage options
  * (check option, security barrier or invoker) is never simple. Anything it cannot recognise makes
- * the view not simple, never wrongly simple. It runs in the caller's transaction.
+ * the view not simple, never wrongly simple. A view whose comment marks it as Tandem's own
+ * ({@link View#tandemComment}) gets {@link View#tandem()}. It runs in the caller's transaction.
  */
 final class ViewReader {
     private ViewReader() {}
@@ -35,7 +36,8 @@ final class ViewReader {
                    ARRAY(SELECT a.attname::text FROM pg_attribute a
                           WHERE a.attrelid = v.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),
                    v.reloptions IS NULL,
-                   (SELECT r.ev_action::text FROM pg_rewrite r WHERE r.ev_class = v.oid AND r.rulename = '_RETURN')
+                   (SELECT r.ev_action::text FROM pg_rewrite r WHERE r.ev_class = v.oid AND r.rulename = '_RETURN'),
+                   obj_description(v.oid, 'pg_class')
               FROM pg_class v JOIN pg_namespace n ON n.oid = v.relnamespace
              WHERE v.relkind IN ('v', 'm')
                AND (n.nspname = ANY (?::text[])
@@ -66,7 +68,7 @@ final class ViewReader {
             """;
 
     private record Raw(long oid, QualifiedName name, boolean materialized, String definition, List<String> columns,
-                       boolean noOptions, String tree) {}
+                       boolean noOptions, String tree, boolean tandem) {}
 
     static Map<QualifiedName, View> read(Connection c, String[] schemas, List<Long> tableOids) throws SQLException {
         List<Raw> raws = new ArrayList<>();
@@ -76,7 +78,8 @@ final class ViewReader {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     raws.add(new Raw(rs.getLong(1), new QualifiedName(rs.getString(2), rs.getString(3)), "m".equals(rs.getString(4)),
-                            rs.getString(5), CatalogReader.strings(rs.getArray(6)), rs.getBoolean(7), rs.getString(8)));
+                            rs.getString(5), CatalogReader.strings(rs.getArray(6)), rs.getBoolean(7), rs.getString(8),
+                            View.tandemComment(rs.getString(9))));
                 }
             }
         }
@@ -138,7 +141,7 @@ final class ViewReader {
                 sources = List.of();
             }
             out.put(r.name(), new View(r.name(), r.materialized(), r.definition(), r.columns(),
-                    reads.getOrDefault(r.oid(), List.of()), table, sources));
+                    reads.getOrDefault(r.oid(), List.of()), table, sources, r.tandem()));
         }
         return out;
     }

@@ -24,12 +24,19 @@ import java.util.regex.Pattern;
  * Tandem carries the view or the migration itself takes care of it. Pure: works on the catalog
  * snapshot and the migration's intents.
  * <ul>
- *   <li>{@code rename_column}: a simple view ({@link View#simple()}) is carried by the recipe
- *       (re-pointed at the new column under its old output name at contract); any other view,
- *       and every materialized view, is refused;</li>
- *   <li>{@code change_column_type}, {@code drop_column}, {@code split_column},
- *       {@code merge_columns}: every view and materialized view reading the column is refused.</li>
+ *   <li>{@code rename_column}, {@code split_column}, {@code merge_columns}: a simple view
+ *       ({@link View#simple()}) is carried by the recipe ({@code CREATE OR REPLACE VIEW} at the
+ *       start of contract, its output columns unchanged: the renamed column, or the old column
+ *       computed by {@code down} from the new ones), so views over it are not affected; any other
+ *       view, and every materialized view, is refused;</li>
+ *   <li>{@code change_column_type}: a simple view is carried by dropping and creating it again in
+ *       the transaction that changes the column ({@link dev.tandem.plan.mechanics.ViewRebuild}:
+ *       owner, grants and comments kept); a view or materialized view that reads such a view is
+ *       refused naming both (the drop would fail); any other view reading the column is refused;</li>
+ *   <li>{@code drop_column}: every view and materialized view reading the column is refused.</li>
  * </ul>
+ * Tandem's own views ({@link View#tandem()}, the compatibility view of a {@code rename_table})
+ * are never carried nor refused for.
  * A view counts as taken care of when a {@code sql} step of the same migration starts a statement
  * with {@code DROP [MATERIALIZED] VIEW [IF EXISTS] name[, …]} or
  * {@code CREATE OR REPLACE VIEW name} (name bare, double-quoted or schema-qualified; unqualified
@@ -114,13 +121,37 @@ public final class ViewGuard {
         return List.of();
     }
 
-    /** The simple views a {@code rename_column} carries: they read the column and no sql step of the migration handles them. */
+    /**
+     * The simple views a column recipe ({@code rename_column}, {@code change_column_type},
+     * {@code split_column}, {@code merge_columns}) carries: they read the column, are not Tandem's
+     * own and no sql step of the migration handles them.
+     */
     public static List<View> carried(QualifiedName table, String column, RecipeContext ctx) {
         if (ctx.catalog().isEmpty()) {
             return List.of();
         }
         return ctx.catalog().get().viewsReading(table, column).stream()
-                .filter(v -> v.simple() && !ctx.viewsHandledBySql().contains(v.name())).toList();
+                .filter(v -> v.simple() && !v.tandem() && !ctx.viewsHandledBySql().contains(v.name())).toList();
+    }
+
+    /** The carried views of several columns, each once, in name order. */
+    public static List<View> carried(QualifiedName table, List<String> columns, RecipeContext ctx) {
+        java.util.Map<QualifiedName, View> out = new java.util.TreeMap<>();
+        columns.forEach(c -> carried(table, c, ctx).forEach(v -> out.put(v.name(), v)));
+        return List.copyOf(out.values());
+    }
+
+    private static boolean carries(Intent intent) {
+        return intent instanceof RenameColumn || intent instanceof ChangeColumnType || intent instanceof SplitColumn
+                || intent instanceof MergeColumns;
+    }
+
+    /** User views (not handled by a sql step of the migration) that read any column of the view. */
+    static List<View> dependents(View view, RecipeContext ctx) {
+        return ctx.catalog().orElseThrow().views().values().stream()
+                .filter(w -> !w.name().equals(view.name()) && w.readsFrom(view.name()) && !w.tandem()
+                        && !ctx.viewsHandledBySql().contains(w.name()))
+                .toList();
     }
 
     /**
@@ -139,10 +170,22 @@ public final class ViewGuard {
         for (String column : columns(intent)) {
             List<View> blocking = new ArrayList<>();
             for (View v : catalog.viewsReading(table.get(), column)) {
-                if (ctx.viewsHandledBySql().contains(v.name())) {
+                if (ctx.viewsHandledBySql().contains(v.name()) || v.tandem()) {
                     continue;
                 }
-                if (intent instanceof RenameColumn && v.simple()) {
+                if (carries(intent) && v.simple()) {
+                    if (intent instanceof ChangeColumnType) {
+                        List<View> over = dependents(v, ctx);
+                        if (!over.isEmpty()) {
+                            View w = over.get(0);
+                            throw RecipeContext.error(intent.position(), intent.kind(), (w.materialized() ? "materialized view " : "view ")
+                                    + w.name() + " reads view " + v.name() + ", which reads " + table.get() + "." + column
+                                    + "; Tandem carries " + v.name() + " by dropping and creating it again with the new type, which "
+                                    + w.name() + " prevents. Drop " + w.name() + " in a sql step of this migration (DROP "
+                                    + (w.materialized() ? "MATERIALIZED " : "") + "VIEW " + w.name().sql()
+                                    + ") and recreate it in a later migration");
+                        }
+                    }
                     continue;
                 }
                 blocking.add(v);
@@ -157,9 +200,9 @@ public final class ViewGuard {
             String why;
             if (v.materialized()) {
                 why = "Tandem does not carry materialized views";
-            } else if (intent instanceof RenameColumn) {
+            } else if (carries(intent)) {
                 why = "it is not a simple view (one table, plain column references, no WHERE, options or grouping),"
-                        + " so Tandem cannot re-point it at the new column";
+                        + " so Tandem cannot carry it through the " + intent.kind();
             } else {
                 why = "the " + intent.kind() + " would break it";
             }

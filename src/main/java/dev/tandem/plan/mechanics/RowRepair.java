@@ -43,7 +43,9 @@ import java.util.function.Function;
  * repaired).
  *
  * @param table the table repaired
- * @param key its primary-key columns (backfill batches and the restore join on them)
+ * @param key its primary-key columns (backfill batches and the restore join on them); empty for a
+ *            table without one: batches by unique index or ctid pages, and the restore finds rows by
+ *            their whole image (see {@link #restoreSql})
  * @param function the trigger function (in Tandem's schema)
  * @param trigger the trigger name
  * @param saved the table holding the original values (in Tandem's schema)
@@ -130,7 +132,19 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
         return Names.bounded("tandem_repaired", column);
     }
 
+    /** The saved table's column holding, for a table without a key, the row's image after the repair. */
+    static final String IMAGE = "tandem_image";
+
     public String saveSql() {
+        if (key.isEmpty()) {
+            // no key: the whole original row, and its image (jsonb) as the repair leaves it, to find it again
+            List<String> patch = new ArrayList<>();
+            up.keySet().forEach(c -> patch.add(Ident.literal(c) + ", " + repaired(c, table.sql())));
+            // through jsonb_populate_record, so a repaired value is in the column's own type, as the row will hold it
+            return "CREATE TABLE " + saved.sql() + " AS SELECT " + table.sql() + ".*, to_jsonb(jsonb_populate_record(NULL::" + table.sql()
+                    + ", to_jsonb(" + table.sql() + ".*) || jsonb_build_object(" + String.join(", ", patch) + "))) AS " + Ident.quote(IMAGE)
+                    + " FROM " + table.sql() + " WHERE " + violation.apply(table.sql());
+        }
         List<String> cols = new ArrayList<>();
         key.forEach(k -> cols.add(Ident.quote(k)));
         up.keySet().stream().filter(c -> !key.contains(c)).forEach(c -> cols.add(Ident.quote(c)));
@@ -145,6 +159,42 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
 
     /** Writes the saved originals back, without firing the repair trigger (nor, where the role may, user triggers). */
     public String restoreSql() {
+        return restoreBody(key.isEmpty() ? restoreWithoutKey() : restoreByKey());
+    }
+
+    /**
+     * Without a key, rows are found by their whole image ({@code to_jsonb} of the row as the repair
+     * left it); rows with equal images are paired with saved originals of that image one to one
+     * ({@code row_number}), so the table ends up holding exactly the original rows (as a multiset:
+     * identical rows are interchangeable). A row changed in any column since is not matched and kept.
+     */
+    private String restoreWithoutKey() {
+        String cur = Ident.quote("tandem_cur");
+        String s = Ident.quote("tandem_saved");
+        String m = Ident.quote("tandem_match");
+        String tid = Ident.quote("tandem_tid");
+        String n = Ident.quote("tandem_n");
+        String image = Ident.quote(IMAGE);
+        List<String> sets = new ArrayList<>();
+        List<String> picks = new ArrayList<>();
+        int i = 0;
+        for (String c : up.keySet()) {
+            String alias = Ident.quote("tandem_v" + i++);
+            sets.add(Ident.quote(c) + " = " + m + "." + alias);
+            picks.add(s + "." + Ident.quote(c) + " AS " + alias);
+        }
+        return "UPDATE " + table.sql() + " SET " + String.join(", ", sets)
+                + " FROM (SELECT " + cur + "." + tid + ", " + String.join(", ", picks)
+                + " FROM (SELECT " + cur + ".ctid AS " + tid + ", to_jsonb(" + cur + ".*) AS " + image
+                + ", row_number() OVER (PARTITION BY to_jsonb(" + cur + ".*) ORDER BY " + cur + ".ctid) AS " + n
+                + " FROM " + table.sql() + " AS " + cur + ") AS " + cur
+                + " JOIN (SELECT " + s + ".*, row_number() OVER (PARTITION BY " + s + "." + image + ") AS " + n
+                + " FROM " + saved.sql() + " AS " + s + ") AS " + s
+                + " ON " + s + "." + image + " = " + cur + "." + image + " AND " + s + "." + n + " = " + cur + "." + n + ") AS " + m
+                + " WHERE " + table.sql() + ".ctid = " + m + "." + tid;
+    }
+
+    private String restoreByKey() {
         String s = Ident.quote("saved");
         List<String> sets = new ArrayList<>();
         up.keySet().forEach(c -> sets.add(Ident.quote(c) + " = " + s + "." + Ident.quote(c)));
@@ -153,13 +203,17 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
         // only rows still holding what the repair gave them: a value the application wrote since is kept
         up.keySet().forEach(c -> join.add(table.sql() + "." + Ident.quote(c) + " IS NOT DISTINCT FROM " + s + "."
                 + Ident.quote(repairedColumn(c))));
+        return "UPDATE " + table.sql() + " SET " + String.join(", ", sets) + " FROM " + saved.sql() + " AS " + s
+                + " WHERE " + String.join(" AND ", join);
+    }
+
+    private String restoreBody(String update) {
         String body = "\nBEGIN\n"
                 + "  PERFORM set_config('tandem.repair', 'off', true);\n"
                 + "  BEGIN\n    PERFORM set_config('session_replication_role', 'replica', true);\n"
                 + "  EXCEPTION WHEN insufficient_privilege THEN NULL; -- the table's own triggers fire then\n  END;\n"
                 + "  IF to_regclass(" + Ident.literal(saved.sql()) + ") IS NOT NULL THEN\n"
-                + "    UPDATE " + table.sql() + " SET " + String.join(", ", sets) + " FROM " + saved.sql() + " AS " + s
-                + " WHERE " + String.join(" AND ", join) + ";\n"
+                + "    " + update + ";\n"
                 + "  END IF;\n"
                 + "END\n";
         String tag = dev.tandem.sql.PlPgSql.dollarTag(body);

@@ -31,8 +31,8 @@ import java.util.Optional;
  * Why not NOT VALID at expand: a NOT VALID check applies at once to every new row version, so an
  * old-application UPDATE of any column of a still-violating row would fail. It is added only after
  * the repair and the count proved no violating row is left.
- * <p>Refused: unknown table or column in {@code up}, a name already taken on the table, {@code up}
- * on a table without a primary key.
+ * <p>Refused: unknown table or column in {@code up}, a name already taken on the table. On a table
+ * without a primary key the repair is cut by unique index or ctid pages (see {@link RowRepair}).
  */
 public final class AddCheckRecipe implements Recipe<AddCheck> {
     private static final String KIND = "add_check";
@@ -50,7 +50,7 @@ public final class AddCheckRecipe implements Recipe<AddCheck> {
         String violation = "(" + intent.check() + ") IS FALSE";
 
         if (!intent.up().isEmpty()) {
-            List<String> key = look.primaryKey(table, "the backfill that applies 'up' needs one");
+            List<String> key = Lookups.batchKey(table);
             List<String> watched = new ArrayList<>(mentioned);
             intent.up().keySet().stream().filter(c -> !watched.contains(c)).forEach(watched::add);
             RowRepair repair = look.repair(t, key, intent.name(), q -> violation, intent.up(),

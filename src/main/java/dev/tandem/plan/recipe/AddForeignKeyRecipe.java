@@ -35,7 +35,8 @@ import java.util.function.Function;
  * The {@code on_delete}/{@code on_update} actions start applying at switch-reads, for both
  * application versions.
  * <p>Refused: unknown tables or columns, a name already taken, referenced columns without a unique
- * or primary-key constraint (PostgreSQL needs one), {@code up} on a table without a primary key.
+ * or primary-key constraint (PostgreSQL needs one). On a table without a primary key the repair is
+ * cut by unique index or ctid pages (see {@link dev.tandem.plan.mechanics.RowRepair}).
  */
 public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
     private static final String KIND = "add_foreign_key";
@@ -63,7 +64,7 @@ public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
         Function<String, String> orphan = q -> orphanPredicate(intent, ref, q);
 
         if (!intent.up().isEmpty()) {
-            List<String> key = look.primaryKey(table, "the backfill that applies 'up' needs one");
+            List<String> key = Lookups.batchKey(table);
             List<String> watched = new ArrayList<>(intent.columns());
             intent.up().keySet().stream().filter(c -> !watched.contains(c)).forEach(watched::add);
             RowRepair repair = look.repair(t, key, intent.name(), orphan, intent.up(), watched);

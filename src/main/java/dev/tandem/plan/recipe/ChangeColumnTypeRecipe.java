@@ -21,6 +21,8 @@ import dev.tandem.plan.mechanics.SameNameSync;
 import dev.tandem.plan.mechanics.SyncTrigger;
 import dev.tandem.plan.mechanics.SyncTrigger.Authority;
 import dev.tandem.plan.mechanics.TypeChange;
+import dev.tandem.plan.mechanics.ViewRebuild;
+import dev.tandem.plan.ViewGuard;
 import dev.tandem.sql.Ddl;
 import dev.tandem.sql.Ident;
 import dev.tandem.sql.Names;
@@ -52,9 +54,14 @@ import java.util.stream.Collectors;
  * (SHARE UPDATE EXCLUSIVE). Contract drops the trigger (the old column stops being written) and
  * the old column's NOT NULL; purge drops the old column.
  * <p>Refused with exit 2: unknown table or column, the same type, generated columns and columns a
- * generated column uses, exclusion constraints, partitioned tables and tables without a primary key
- * (rewrite path only). Views reading the column are refused at plan time by
- * {@link dev.tandem.plan.ViewGuard} (unless a sql step of the migration drops or replaces them);
+ * generated column uses, exclusion constraints and partitioned tables (rewrite path only). A table
+ * without a primary key is backfilled (both ways) by unique index or ctid pages.
+ * <p>Views reading the column: a simple one is carried — dropped and created again from its own
+ * definition in the transaction that changes the column (the in-place ALTER, or the swap and its
+ * reverse), so it follows the new type at that moment and keeps owner, grants and comments
+ * ({@link ViewRebuild}); until then it reads the old column as before. Other views, materialized
+ * views and views over a carried view are refused at plan time by {@link ViewGuard} (unless a sql
+ * step of the migration drops or replaces them);
  * {@code up}/{@code down} expressions that cannot reach their type are refused at apply, before
  * any DDL ({@code lifecycle.Preflight}, using {@link #preflight}).
  */
@@ -77,7 +84,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             refuseAlways(intent, table.get(), col, newType);
             Optional<String> why = TypeChange.metadataOnly(col.type(), newType);
             if (why.isPresent() && trivial(intent.up(), c, intent.type()) && metadataSafe(table.get(), col, ctx.catalog().orElseThrow(), t)) {
-                planMetadataOnly(intent, t, col, newType, why.get(), out);
+                planMetadataOnly(intent, t, col, newType, why.get(), rebuilt(t, c, ctx), out);
                 return;
             }
             refuseRewrite(intent, ctx.migrationId(), table.get(), col);
@@ -90,8 +97,25 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
 
     // ------------------------------------------------------------------ metadata-only
 
+    /** The simple views reading the column, each to be dropped and created again from its own definition. */
+    static List<ViewRebuild.Rebuilt> rebuilt(QualifiedName t, String column, RecipeContext ctx) {
+        return ViewGuard.carried(t, column, ctx).stream()
+                .map(v -> new ViewRebuild.Rebuilt(v.name(), ViewRebuild.select(v.definition()))).toList();
+    }
+
+    /** The statements with the views dropped before and created again after them, in one transaction; as they are without views. */
+    static String aroundViews(List<ViewRebuild.Rebuilt> views, String statements) {
+        return views.isEmpty() ? statements : ViewRebuild.drop(views) + ";\n" + statements + ";\n" + ViewRebuild.create(views);
+    }
+
+    private static String viewNote(List<ViewRebuild.Rebuilt> views) {
+        return views.isEmpty() ? "" : "; view" + (views.size() > 1 ? "s " : " ")
+                + String.join(", ", views.stream().map(v -> v.name().toString()).toList())
+                + " dropped and created again in the same transaction (owner, grants, comments kept)";
+    }
+
     private static void planMetadataOnly(ChangeColumnType intent, QualifiedName t, Column col, String newType, String why,
-            PlanBuilder out) {
+            List<ViewRebuild.Rebuilt> views, PlanBuilder out) {
         String c = col.name();
         String collate = col.collation().filter(x -> TypeChange.collatable(newType)).map(x -> " COLLATE " + Ident.quote(x)).orElse("");
         String forward = "ALTER TABLE " + t.sql() + " ALTER COLUMN " + Ident.quote(c) + " TYPE " + newType + collate;
@@ -101,8 +125,8 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
         boolean narrowsBack = TypeChange.metadataOnly(newType, col.type()).isEmpty();
         out.add(Phase.EXPAND, Step.ddl("change " + c + " to " + newType + " in place (" + why + "; no rewrite, no scan)"
                         + (narrowsBack ? "; its rollback back to " + col.type() + " rewrites the table under ACCESS EXCLUSIVE"
-                        + " and fails if a value no longer fits" : ""),
-                forward, back, LockLevel.ACCESS_EXCLUSIVE, t.toString()));
+                        + " and fails if a value no longer fits" : "") + viewNote(views),
+                aroundViews(views, forward), aroundViews(views, back), LockLevel.ACCESS_EXCLUSIVE, t.toString()));
         out.note(Phase.EXPAND, t + "." + c + " is " + newType + " now; the other phases have nothing to do.");
     }
 
@@ -159,9 +183,6 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
         if (!"r".equals(tb.kind())) {
             throw RecipeContext.error(intent.position(), KIND, "table " + tb.name() + " is partitioned; changing " + col.name()
                     + " to a type that needs a rewrite is not supported there yet");
-        }
-        if (tb.primaryKey().isEmpty()) {
-            throw RecipeContext.error(intent.position(), KIND, "table " + tb.name() + " has no primary key; the backfill needs one");
         }
         for (String name : List.of(Swap.newName(id, col.name()), Swap.oldName(id, col.name()))) {
             if (tb.column(name).isPresent()) {
@@ -247,6 +268,8 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
         private final String id;
         private final String tableName;
         private final ObjectNames names;
+        /** Simple views reading the column: dropped and created again in the swap's transaction (both ways). */
+        private List<ViewRebuild.Rebuilt> views = List.of();
 
         Swap(ChangeColumnType intent, RecipeContext ctx, QualifiedName t, Optional<Table> table, Column col, String newType,
                 PlanBuilder out) {
@@ -296,7 +319,9 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             Set<String> columns = new TreeSet<>();
             columns.add(c);
             table.ifPresent(tb -> tb.columns().forEach(x -> columns.add(x.name())));
-            List<String> key = table.map(tb -> tb.primaryKey().orElseThrow().columns()).orElse(List.of("<primary key>"));
+            views = rebuilt(t, c, ctx);
+            // without a primary key the backfill cuts the table by unique index or ctid pages (empty key)
+            List<String> key = table.map(tb -> tb.primaryKey().map(Constraint::columns).orElse(List.of())).orElse(List.of("<primary key>"));
 
             QualifiedName function = new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), c));
             String trigger = Names.bounded("tandem_sync", id, c);
@@ -531,7 +556,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             }
             fks.forEach(fk -> tx.add(fk.addNotValid()));
             tx.add(SameNameSync.createFunction(before, Authority.OLD));
-            back.add(String.join(";\n", tx));
+            back.add(aroundViews(views, String.join(";\n", tx)));
             pk.ifPresent(k -> back.add(createOfConstraint.get(k.name())));
             uniques.forEach(u -> back.add(createOfConstraint.get(u.name())));
             fks.stream().filter(fk -> fk.constraint().validated())
@@ -542,7 +567,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             out.add(Phase.SWITCH_READS, new Step("swap: " + c + " becomes " + r + ", " + n + " becomes " + c
                     + (pk.isPresent() ? ", primary key moved" : "") + (fks.isEmpty() ? "" : ", " + fks.size() + " foreign key(s) re-added NOT VALID")
                     + (others.isEmpty() ? "" : " (brief ACCESS EXCLUSIVE on " + others + " too)")
-                    + "; one short transaction, no scan", String.join(";\n", fwd), back,
+                    + "; one short transaction, no scan" + viewNote(views), aroundViews(views, String.join(";\n", fwd)), back,
                     LockLevel.ACCESS_EXCLUSIVE, tableName, false, false, true, Optional.empty()));
         }
 

@@ -47,10 +47,14 @@ import java.util.Optional;
  *       old := down(new); rows nobody touched keep their exact old values;</li>
  *   <li>purge — drop the retired columns (with their indexes and constraints) and the checks.</li>
  * </ul>
+ * A simple view reading an old column ({@link dev.tandem.plan.ViewGuard#carried}) is re-pointed at
+ * the new columns as the first step of contract ({@code CREATE OR REPLACE VIEW}, the old column
+ * computed as {@code CAST((down) AS <old type>)}, output names and types unchanged, so views over
+ * it keep working); rollback restores its definition. Other views are refused by the guard.
  * Indexes and constraints of the old columns are not translated to the new ones (the plan warns;
  * add them with index/constraint intents). Refused (exit 2): unknown table or column, a new column
  * that exists, primary-key, identity or generated old columns, old columns referenced by foreign
- * keys, tables without a primary key.
+ * keys. A table without a primary key is backfilled (both ways) by unique index or ctid pages.
  */
 final class ColumnReshape {
     /** An old column and the SQL over the new row that computes it. */
@@ -82,7 +86,8 @@ final class ColumnReshape {
                     .orElse(new Column(o, 0, "<type>", true, Optional.empty(), "", "", Optional.empty(), Optional.empty())));
         }
         table.ifPresent(tb -> refuse(tb, oldColumns.values(), newNames, ctx.catalog().orElseThrow()));
-        List<String> key = table.map(tb -> tb.primaryKey().orElseThrow().columns()).orElse(List.of("<primary key>"));
+        // without a primary key the backfill cuts the table by unique index or ctid pages (empty key)
+        List<String> key = table.map(tb -> tb.primaryKey().map(Constraint::columns).orElse(List.of())).orElse(List.of("<primary key>"));
         ObjectNames names = new ObjectNames(ctx.catalog(), t);
         SyncTrigger sync = new SyncTrigger(t, new QualifiedName(ctx.options().stateSchema(), Names.bounded("tg", id, t.schema(), t.name(), label)),
                 Names.bounded("tandem_sync", id, label), mapping(olds, news))
@@ -136,7 +141,18 @@ final class ColumnReshape {
         out.add(Phase.SWITCH_READS, Step.ddl("make " + String.join(", ", newNames) + " authoritative in the sync function",
                 sync.createFunction(Authority.NEW), sync.createFunction(Authority.OLD), LockLevel.NONE, null));
 
-        // contract
+        // contract: views first, while the trigger still keeps the old columns equal to down(new)
+        Map<String, String> computed = new LinkedHashMap<>(); // old column -> its value computed from the new ones
+        olds.forEach(o -> computed.put(o.name(), "CAST((" + o.down() + ") AS " + oldColumns.get(o.name()).type() + ")"
+                + oldColumns.get(o.name()).collation().map(x -> " COLLATE " + Ident.quote(x)).orElse("")));
+        for (dev.tandem.catalog.View v : dev.tandem.plan.ViewGuard.carried(t, oldNames, ctx)) {
+            out.add(Phase.CONTRACT, Step.ddl("re-point view " + v.name() + " at " + String.join(", ", newNames)
+                            + " (down computes " + String.join(", ", oldNames.stream().filter(o -> v.reads(t, o)).toList())
+                            + "; its output columns keep their names and types)",
+                    reshapedView(v, computed), "CREATE OR REPLACE VIEW " + v.name().sql() + " AS "
+                            + dev.tandem.plan.mechanics.ViewRebuild.select(v.definition()),
+                    LockLevel.ACCESS_EXCLUSIVE, v.name().toString()));
+        }
         for (Column o : oldColumns.values()) {
             if (o.notNull()) {
                 String restore = names.claim(Names.bounded(t.name(), o.name(), "not_null_restore"));
@@ -188,6 +204,21 @@ final class ColumnReshape {
         });
     }
 
+    /**
+     * {@code CREATE OR REPLACE VIEW} of a simple view generated from its known target list, every
+     * old column replaced by its {@code down} over the new columns cast to the old type, every
+     * output column under its old name (so the view's shape does not change).
+     */
+    static String reshapedView(dev.tandem.catalog.View v, Map<String, String> computed) {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < v.columns().size(); i++) {
+            String source = v.sources().get(i);
+            items.add(computed.getOrDefault(source, Ident.quote(source)) + " AS " + Ident.quote(v.columns().get(i)));
+        }
+        return "CREATE OR REPLACE VIEW " + v.name().sql() + " AS SELECT " + String.join(", ", items)
+                + " FROM " + v.table().orElseThrow().sql();
+    }
+
     private static SyncTrigger.Mapping mapping(List<Old> olds, List<DerivedColumn> news) {
         Map<String, String> up = new LinkedHashMap<>();
         news.forEach(n -> up.put(n.name(), RowExpression.overNew(n.up())));
@@ -214,15 +245,12 @@ final class ColumnReshape {
             }
         }
         Optional<Constraint> pk = tb.primaryKey();
-        if (pk.isEmpty()) {
-            throw error("table " + tb.name() + " has no primary key; the backfill needs one");
-        }
         for (Column col : olds) {
             String at = tb.name() + "." + col.name();
             if (col.automatic()) {
                 throw error(at + " is an identity or generated column; not supported");
             }
-            if (pk.get().columns().contains(col.name())) {
+            if (pk.isPresent() && pk.get().columns().contains(col.name())) {
                 throw error(at + " is part of the primary key " + pk.get().name() + "; not supported");
             }
             for (var ref : catalog.foreignKeysReferencing(tb.name())) {

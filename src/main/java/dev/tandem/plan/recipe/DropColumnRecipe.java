@@ -69,10 +69,6 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
                         Optional.empty(), Optional.empty()));
         table.ifPresent(tb -> refuse(intent, tb, c, ctx.catalog().orElseThrow()));
         Optional<String> down = intent.down();
-        List<String> key = table.flatMap(Table::primaryKey).map(Constraint::columns).orElse(List.of("<primary key>"));
-        if (down.isPresent() && table.isPresent() && table.get().primaryKey().isEmpty()) {
-            throw RecipeContext.error(intent.position(), KIND, "table " + t + " has no primary key; filling " + col + " in batches needs one");
-        }
         ObjectNames names = new ObjectNames(ctx.catalog(), t);
         String retired = Names.bounded("tandem_retired", id, col);
 

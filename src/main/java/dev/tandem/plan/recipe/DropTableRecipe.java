@@ -29,9 +29,9 @@ import java.util.TreeMap;
  *       still depends on it makes the purge fail with PostgreSQL naming it, and nothing is dropped).</li>
  * </ul>
  * Refused (exit 2) with a catalog: an unknown table, and a table that other tables' foreign keys
- * reference (drop those constraints first). Views are in the catalog snapshot, but this recipe
- * does not check them yet: they follow the rename (and keep working under the retired
- * name) until purge refuses to drop a table they depend on.
+ * reference (drop those constraints first), and a table that user views or materialized views
+ * read, naming them, unless a {@code sql} step of the same migration drops or replaces them
+ * (Tandem's own compatibility views do not count).
  */
 public final class DropTableRecipe implements Recipe<DropTable> {
     private static final String KIND = "drop_table";
@@ -42,6 +42,7 @@ public final class DropTableRecipe implements Recipe<DropTable> {
         String id = ctx.migrationId();
         out.touch(t + ".*");
         ctx.catalog().ifPresent(c -> refuse(intent, t, c));
+        ctx.catalog().ifPresent(c -> refuseViews(intent, t, c, ctx.viewsHandledBySql()));
         String retired = Names.bounded("tandem_retired", id, t.name());
         QualifiedName retiredName = new QualifiedName(t.schema(), retired);
         out.add(Phase.CONTRACT, Step.ddl("retire table " + t + " out of sight as " + retired,
@@ -55,8 +56,28 @@ public final class DropTableRecipe implements Recipe<DropTable> {
         if (ctx.offline()) {
             out.warn("offline plan: foreign keys that reference " + t + " are not checked; pass --url to check");
         }
-        out.warn("views that depend on " + t + " are not detected: they follow it when it is retired, and purge fails"
-                + " (dropping nothing) until they are dropped");
+        if (ctx.offline()) {
+            out.warn("offline plan: views that read " + t + " are not checked; they would follow it when it is retired, and purge"
+                    + " fails (dropping nothing) until they are dropped");
+        }
+    }
+
+    /**
+     * Refuses when a user view or materialized view reads a column of the table and no sql step of
+     * the migration drops or replaces it (Tandem's own views are not counted). A view that reads
+     * the table without naming any of its columns ({@code SELECT count(*) FROM t}) is not in the
+     * snapshot's reads: purge still fails on it, dropping nothing.
+     */
+    private static void refuseViews(DropTable intent, QualifiedName t, CatalogSnapshot c, java.util.Set<QualifiedName> handled) {
+        List<String> views = c.views().values().stream()
+                .filter(v -> v.readsFrom(t) && !v.tandem() && !handled.contains(v.name()))
+                .map(v -> (v.materialized() ? "materialized view " : "view ") + v.name())
+                .toList();
+        if (!views.isEmpty()) {
+            throw RecipeContext.error(intent.position(), KIND, String.join(", ", views) + (views.size() > 1 ? " read " : " reads ") + t
+                    + "; drop " + (views.size() > 1 ? "them" : "it") + " in a sql step of this migration (DROP VIEW …) or in an earlier"
+                    + " migration, then drop the table");
+        }
     }
 
     private static String rename(QualifiedName from, String to) {

@@ -91,6 +91,15 @@ final class Lookups {
                 .columns()).orElse(List.of("<primary key>"));
     }
 
+    /**
+     * The primary key columns the backfill keys on; empty for a table without one (the backfill
+     * then cuts it by unique index or ctid pages).
+     */
+    static List<String> batchKey(Optional<Table> table) {
+        return table.map(tb -> tb.primaryKey().map(dev.tandem.catalog.Constraint::columns).orElse(List.of()))
+                .orElse(List.of("<primary key>"));
+    }
+
     /** Columns of the table the SQL mentions (for a trigger's UPDATE OF list); empty offline (every UPDATE). */
     static List<String> mentioned(Optional<Table> table, String sql) {
         return table.map(tb -> tb.columns().stream().map(Column::name).filter(c -> SqlTokens.mentionsColumn(sql, c)).toList())

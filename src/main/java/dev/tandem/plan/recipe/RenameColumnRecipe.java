@@ -319,7 +319,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         for (View v : before.viewsReading(t, intent.column())) {
             views.put(v.name(), new View(v.name(), v.materialized(), v.definition(), v.columns(),
                     v.reads().stream().map(r -> r.equals(new View.Read(t, intent.column())) ? new View.Read(t, intent.to()) : r).toList(),
-                    v.table(), v.sources().stream().map(x -> x.equals(intent.column()) ? intent.to() : x).toList()));
+                    v.table(), v.sources().stream().map(x -> x.equals(intent.column()) ? intent.to() : x).toList(), v.tandem()));
         }
         return new CatalogSnapshot(after.serverVersionNum(), after.tables(), views, after.role());
     }

@@ -35,7 +35,11 @@ import java.util.TreeMap;
  *       expand.</li>
  * </ul>
  * Not covered by the view (see docs/intents.md): columns added to the table after expand, DDL,
- * TRUNCATE or COPY FROM through the old name. Refused (exit 2) with a catalog: an unknown
+ * TRUNCATE or COPY FROM through the old name. Views over the table follow it to the new name
+ * (PostgreSQL binds them to the table, not to its name), keep working in every phase and come back
+ * unchanged on rollback; the projected catalog has them read the new name. The compatibility view
+ * is commented {@code tandem <id>: …}, so the catalog marks it as Tandem's own
+ * ({@link dev.tandem.catalog.View#tandem()}). Refused (exit 2) with a catalog: an unknown
  * table, a new name already used by a table or index in the schema. Views, sequences and other
  * relations are not in the snapshot: a clash with one of them fails expand (nothing changed).
  */
@@ -140,6 +144,13 @@ public final class RenameTableRecipe implements Recipe<RenameTable> {
             tables.put(name, new Table(name, t.kind(), t.columns(), constraints, t.indexes(), t.triggers(), t.acl(),
                     t.rowEstimate(), t.comment()));
         }
-        return new CatalogSnapshot(before.serverVersionNum(), tables, before.views(), before.role());
+        // views over the table follow it (PostgreSQL binds them to its OID): they read the new name now
+        Map<QualifiedName, dev.tandem.catalog.View> views = new TreeMap<>();
+        for (dev.tandem.catalog.View v : before.views().values()) {
+            views.put(v.name(), !v.readsFrom(old) ? v : new dev.tandem.catalog.View(v.name(), v.materialized(), v.definition(), v.columns(),
+                    v.reads().stream().map(r -> r.table().equals(old) ? new dev.tandem.catalog.View.Read(renamed, r.column()) : r).toList(),
+                    v.table().map(x -> x.equals(old) ? renamed : x), v.sources(), v.tandem()));
+        }
+        return new CatalogSnapshot(before.serverVersionNum(), tables, views, before.role());
     }
 }

@@ -33,8 +33,8 @@ import java.util.Optional;
  *       VALIDATE → SET NOT NULL → drop the helper check;</li>
  *   <li>contract — drop the repair trigger. Purge drops the saved originals.</li>
  * </ul>
- * Refused: unknown table or column, a column already NOT NULL, {@code up} on a table without a
- * primary key.
+ * Refused: unknown table or column, a column already NOT NULL. On a table without a primary key
+ * the repair is cut by unique index or ctid pages (see {@link dev.tandem.plan.mechanics.RowRepair}).
  */
 public final class SetNotNullRecipe implements Recipe<SetNotNull> {
     private static final String KIND = "set_not_null";
@@ -54,7 +54,7 @@ public final class SetNotNullRecipe implements Recipe<SetNotNull> {
         NotNullViaCheck notNull = new NotNullViaCheck(t, col, check);
 
         intent.up().ifPresent(up -> {
-            List<String> key = look.primaryKey(table, "the backfill that applies 'up' needs one");
+            List<String> key = Lookups.batchKey(table);
             RowRepair repair = look.repair(t, key, col, q -> Ident.quote(col) + " IS NULL", Map.of(col, up), List.of(col));
             repair.dualWrite().forEach(s -> out.add(Phase.DUAL_WRITE, s));
             repair.backfill().forEach(s -> out.add(Phase.BACKFILL, s));
