@@ -1,5 +1,6 @@
 package dev.tandem.source;
 
+import dev.tandem.intent.AddCheck;
 import dev.tandem.intent.AddColumn;
 import dev.tandem.intent.AddForeignKey;
 import dev.tandem.intent.AddUnique;
@@ -15,6 +16,7 @@ import dev.tandem.intent.DropTable;
 import dev.tandem.intent.Intent;
 import dev.tandem.intent.RawSql;
 import dev.tandem.intent.RenameColumn;
+import dev.tandem.intent.RenameConstraint;
 import dev.tandem.intent.RenameTable;
 import dev.tandem.intent.SetDefault;
 import dev.tandem.intent.SetNotNull;
@@ -29,9 +31,9 @@ import java.util.Locale;
  * Writes one intent as a Tandem changelog entry ({@code - kind: {field: value, …}}), every value a
  * double-quoted scalar, so {@code ChangelogReader} reads back the same intent.
  *
- * <p>It handles the intents the Liquibase translation produces; {@code split_column},
- * {@code merge_columns} and {@code add_check} are not written (they never come out of it), nor
- * table-level {@code create_table} constraints.
+ * <p>It handles the intents the Liquibase and SQL translations produce; {@code split_column} and
+ * {@code merge_columns} are not written (they never come out of them), nor an {@code add_check}'s
+ * {@code up}.
  */
 final class IntentYaml {
     private IntentYaml() {}
@@ -81,6 +83,10 @@ final class IntentYaml {
             k.onUpdate().ifPresent(v -> raw(f, "on_update", action(v)));
         } else if (i instanceof AddUnique u) {
             table(f, u.table()); kv(f, "name", u.name()); raw(f, "columns", list(u.columns()));
+        } else if (i instanceof AddCheck k && k.up().isEmpty()) {
+            table(f, k.table()); kv(f, "name", k.name()); kv(f, "check", k.check());
+        } else if (i instanceof RenameConstraint r) {
+            table(f, r.table()); kv(f, "name", r.name()); kv(f, "to", r.to());
         } else if (i instanceof DropConstraint d) {
             table(f, d.table()); kv(f, "name", d.name());
         } else if (i instanceof CreateIndex c) {
@@ -116,20 +122,25 @@ final class IntentYaml {
                     raw(col, "unique", "true");
                 }
                 c.check().ifPresent(v -> kv(col, "check", v));
-                c.references().ifPresent(r -> {
-                    List<String> ref = new ArrayList<>();
-                    kv(ref, "table", r.table().toString());
-                    if (r.columns().size() == 1) {
-                        kv(ref, "column", r.columns().get(0));
-                    }
-                    if (r.onDelete() != CreateTable.Action.NO_ACTION) {
-                        raw(ref, "on_delete", action(r.onDelete().sql()));
-                    }
-                    raw(col, "references", map(ref));
-                });
+                c.references().ifPresent(r -> raw(col, "references", references(r)));
                 cols.add(map(col));
             }
             raw(f, "columns", "[" + String.join(", ", cols) + "]");
+            if (!t.constraints().isEmpty()) {
+                List<String> ks = new ArrayList<>();
+                for (CreateTable.TableConstraint k : t.constraints()) {
+                    List<String> kf = new ArrayList<>();
+                    raw(kf, "type", k.type().yaml());
+                    k.name().ifPresent(v -> kv(kf, "name", v));
+                    if (!k.columns().isEmpty()) {
+                        raw(kf, "columns", list(k.columns()));
+                    }
+                    k.check().ifPresent(v -> kv(kf, "check", v));
+                    k.references().ifPresent(r -> raw(kf, "references", references(r)));
+                    ks.add(map(kf));
+                }
+                raw(f, "constraints", "[" + String.join(", ", ks) + "]");
+            }
         } else if (i instanceof RawSql s) {
             kv(f, "phase", s.phase().wireName()); kv(f, "up", s.up());
             if (s.down().isPresent()) {
@@ -145,6 +156,23 @@ final class IntentYaml {
             throw new IllegalArgumentException("not written by import: " + i.kind());
         }
         return "  - " + i.kind() + ": " + map(f) + "\n";
+    }
+
+    private static String references(CreateTable.References r) {
+        List<String> ref = new ArrayList<>();
+        kv(ref, "table", r.table().toString());
+        if (r.columns().size() == 1) {
+            kv(ref, "column", r.columns().get(0));
+        } else if (!r.columns().isEmpty()) {
+            raw(ref, "columns", list(r.columns()));
+        }
+        if (r.onDelete() != CreateTable.Action.NO_ACTION) {
+            raw(ref, "on_delete", action(r.onDelete().sql()));
+        }
+        if (r.onUpdate() != CreateTable.Action.NO_ACTION) {
+            raw(ref, "on_update", action(r.onUpdate().sql()));
+        }
+        return map(ref);
     }
 
     private static void table(List<String> f, TableRef t) {

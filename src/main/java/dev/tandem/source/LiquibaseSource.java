@@ -152,11 +152,11 @@ public final class LiquibaseSource implements ChangelogSource {
         if (change instanceof SQLFileChange f) {
             Path sqlFile = root.resolve(f.getPath());
             Position p = new Position(sqlFile.toString(), 1, 1);
-            return List.of(SqlChangeTranslator.translate(f.getSql(), rollbackSql(cs), p, cs.getId()));
+            return SqlChangeTranslator.translateAll(f.getSql(), rollbackSql(cs), p, "changeSet '" + cs.getId() + "'");
         }
         if (change instanceof RawSQLChange r) {
             Position p = r.getSqlStartLine() != null ? new Position(at.file(), r.getSqlStartLine(), 1) : at;
-            return List.of(SqlChangeTranslator.translate(r.getSql(), rollbackSql(cs), p, cs.getId()));
+            return SqlChangeTranslator.translateAll(r.getSql(), rollbackSql(cs), p, "changeSet '" + cs.getId() + "'");
         }
         throw TandemException.badInput(at + ": changeSet '" + cs.getId() + "': change type '"
                 + change.getSerializedObjectName() + "' has no Tandem recipe; write it as a sql change (it is linted)"

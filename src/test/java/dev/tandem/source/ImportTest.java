@@ -31,8 +31,8 @@ class ImportTest {
         Cli.Result r = Cli.run("import", master.toString(), "-o", out.toString(), "--contexts", "test", "--format", "json");
         assertEquals(0, r.code(), r.describe());
         Map<?, ?> report = (Map<?, ?>) Json.parse(r.out());
-        assertEquals(3L, ((Number) report.get("raw_sql")).longValue(), r.out());
-        assertEquals((long) LiquibaseChangelogFixture.RUN_WITH_TEST_CONTEXT - 3, ((Number) report.get("translated")).longValue(), r.out());
+        assertEquals(2L, ((Number) report.get("raw_sql")).longValue(), r.out()); // the two seed INSERTs; changeSet 16's CREATE TABLE is translated
+        assertEquals((long) LiquibaseChangelogFixture.RUN_WITH_TEST_CONTEXT - 2, ((Number) report.get("translated")).longValue(), r.out());
         assertEquals(0L, ((Number) report.get("refused")).longValue(), r.out());
 
         List<Migration> direct = SourceDetector.open(master, new SourceOptions(Optional.of("test"), Optional.empty())).migrations();
