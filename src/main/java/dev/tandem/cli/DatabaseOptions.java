@@ -120,4 +120,31 @@ final class DatabaseOptions {
         BackfillOptions options = backfill.options();
         return new Settings(connection, planOptions(env), LockPolicy.withMaxTimeout(lockTimeout), options, log);
     }
+
+    /**
+     * Settings for one fleet target: its URL, schema and state schema; user, password, lock timeout
+     * and backfill options from the flags, environment, config file and libpq variables as for one
+     * database. The target's URL replaces --url / TANDEM_URL / the config's url.
+     */
+    Settings settingsFor(String targetUrl, String targetSchema, String targetStateSchema, Map<String, String> env,
+                         Consumer<String> log, BackfillFlags backfill) {
+        String u = pick(user, env, "TANDEM_USER", "user", null);
+        String p = pick(password, env, "TANDEM_PASSWORD", "password", null);
+        ConnectionConfig connection = LibpqEnv.complete(ConnectionConfig.of(targetUrl, u, p, env), env);
+        long lockTimeout = lockTimeout(env);
+        if (lockTimeout < 1) {
+            throw TandemException.badInput("--lock-timeout must be at least 1 ms");
+        }
+        backfill.defaultsFrom(file().backfill());
+        if (backfill.batchSize != null && backfill.batchSize < 1) {
+            throw TandemException.badInput("--batch-size must be at least 1");
+        }
+        return new Settings(connection, new PlanOptions(targetSchema, targetStateSchema), LockPolicy.withMaxTimeout(lockTimeout),
+                backfill.options(), log);
+    }
+
+    /** The state schema from flag, TANDEM_STATE_SCHEMA or config (default tandem). */
+    String stateSchema(Map<String, String> env) {
+        return planOptions(env).stateSchema();
+    }
 }
