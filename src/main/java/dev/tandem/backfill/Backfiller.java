@@ -3,7 +3,9 @@ package dev.tandem.backfill;
 import dev.tandem.TandemException;
 import dev.tandem.plan.BackfillSpec;
 import dev.tandem.plan.Phase;
+import dev.tandem.execute.CrashPoints;
 import dev.tandem.sql.Ident;
+import dev.tandem.sql.QualifiedName;
 import dev.tandem.state.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -49,6 +51,11 @@ import java.util.function.Supplier;
  * {@link BackfillOptions#restart()}. Batches run with {@code session_replication_role = replica}
  * when the role may set it, so the table's own triggers do not fire for the copy.
  * <p>Progress goes to the log (or a bar on a terminal) and to {@link BackfillOptions#listener()}.
+ * <p>A partitioned table is filled one leaf partition at a time ({@link PartitionLeaves}, found when
+ * the backfill starts, nested and default partitions included), each leaf a job of its own as above —
+ * its own key (the leaf's primary key, unique index or ctid pages), end and checkpoint row
+ * (partition {@code schema.leaf}) — so an interrupted backfill resumes in the leaf and range where
+ * it stopped, leaves already finished are not read again.
  * <p>Not handled: parallel workers (one worker per backfill), keys of types without a text
  * round-trip.
  */
@@ -102,9 +109,28 @@ public final class Backfiller {
      */
     public Result run(Connection c, String migrationId, Phase phase, int stepIndex, BackfillSpec spec, String resume)
             throws SQLException {
-        try (Job job = new Job(c, migrationId, phase, stepIndex, spec, resume)) {
-            return job.run();
+        List<QualifiedName> leaves = PartitionLeaves.of(c, spec.table());
+        if (leaves.isEmpty()) {
+            try (Job job = new Job(c, migrationId, phase, stepIndex, spec, "", resume)) {
+                return job.run();
+            }
         }
+        // a partitioned table: one leaf at a time, each with its own checkpoint (and key, and end)
+        long copied = 0;
+        long repaired = 0;
+        long batches = 0;
+        double seconds = 0;
+        for (QualifiedName leaf : leaves) {
+            CrashPoints.reach("before the backfill of partition " + leaf);
+            try (Job job = new Job(c, migrationId, phase, stepIndex, spec.on(leaf), leaf.sql(), resume)) {
+                Result r = job.run();
+                copied += r.rowsCopied();
+                repaired += r.rowsRepaired();
+                batches += r.batches();
+                seconds += r.seconds();
+            }
+        }
+        return new Result(copied, repaired, batches, seconds);
     }
 
     /** A hash of what the backfill does, to refuse resuming a checkpoint of another definition. */
@@ -146,9 +172,12 @@ public final class Backfiller {
         private final BatchTiming timing = new BatchTiming();
 
         private final String resume;
+        /** The leaf partition this job fills ("" for an ordinary table): its checkpoint's partition key. */
+        private final String part;
 
-        Job(Connection caller, String id, Phase phase, int index, BackfillSpec spec, String resume) {
+        Job(Connection caller, String id, Phase phase, int index, BackfillSpec spec, String part, String resume) {
             this.resume = resume;
+            this.part = part;
             this.caller = caller;
             this.id = id;
             this.phase = phase;
@@ -201,7 +230,7 @@ public final class Backfiller {
             key = KeySource.choose(worker, spec);
             String hash = specHash(spec, key);
             buildSql();
-            Optional<BackfillCheckpoint> saved = checkpoints.find(worker, id, phase, index);
+            Optional<BackfillCheckpoint> saved = checkpoints.find(worker, id, phase, index, part);
             if (saved.isPresent() && saved.get().finished()) {
                 BackfillCheckpoint s = saved.get();
                 return new Result(s.rowsCopied(), s.rowsRepaired(), s.batches(), 0);
@@ -218,7 +247,7 @@ public final class Backfiller {
                 if (options.restart()) {
                     progress.line("  restarting the backfill of " + spec.table() + " from the beginning"
                             + (changed ? " (its definition changed)" : ""));
-                    checkpoints.delete(worker, id, phase, index);
+                    checkpoints.delete(worker, id, phase, index, part);
                     saved = Optional.empty();
                 }
             }
@@ -240,7 +269,7 @@ public final class Backfiller {
                     progress.line("  resuming " + s.pass() + " pass of " + spec.table() + " after key " + s.lastKey());
                 }
                 cp = fresh;
-                checkpoints.save(worker, id, phase, index, spec.table().sql(), cp);
+                checkpoints.save(worker, id, phase, index, part, spec.table().sql(), cp);
             }
             throttle = new Throttle(options, id, checkpoints, connector);
             throttle.start(worker);
@@ -266,13 +295,13 @@ public final class Backfiller {
                 BackfillCheckpoint before = cp;
                 cp = verify();
                 if (cp.rowsRepaired() == before.rowsRepaired() && System.nanoTime() - lastSave > 2_000_000_000L) {
-                    checkpoints.save(worker, id, phase, index, spec.table().sql(), cp);
+                    checkpoints.save(worker, id, phase, index, part, spec.table().sql(), cp);
                     lastSave = System.nanoTime();
                 }
                 report(Optional.empty());
             }
             cp = cp.done();
-            checkpoints.save(worker, id, phase, index, spec.table().sql(), cp);
+            checkpoints.save(worker, id, phase, index, part, spec.table().sql(), cp);
             report(Optional.empty());
             long analyzeStart = System.nanoTime();
             try (Statement s = worker.createStatement()) {
@@ -297,7 +326,7 @@ public final class Backfiller {
         private void startVerify() throws SQLException {
             pages = PageSource.of(worker, spec.table());
             cp = cp.toVerify(pages.last(worker).orElse(null));
-            checkpoints.save(worker, id, phase, index, spec.table().sql(), cp);
+            checkpoints.save(worker, id, phase, index, part, spec.table().sql(), cp);
             rowsThisRun = 0;
             startNs = System.nanoTime();
         }
@@ -365,7 +394,7 @@ public final class Backfiller {
             while (why.isPresent()) {
                 if (!why.get().equals(last) || System.nanoTime() - lastSave > 5_000_000_000L) {
                     report(why);
-                    checkpoints.save(worker, id, phase, index, spec.table().sql(), cp.withRate(rate(), why.get()));
+                    checkpoints.save(worker, id, phase, index, part, spec.table().sql(), cp.withRate(rate(), why.get()));
                     last = why.get();
                     lastSave = System.nanoTime();
                 }
@@ -403,7 +432,7 @@ public final class Backfiller {
                     rows = Math.min(size, Math.max(updated, cp.rowsEstimate() - cp.rowsDone()));
                 }
                 BackfillCheckpoint next = cp.advance(upper, rows, updated, size, rate());
-                checkpoints.save(worker, id, phase, index, spec.table().sql(), next);
+                checkpoints.save(worker, id, phase, index, part, spec.table().sql(), next);
                 worker.commit();
                 worker.setAutoCommit(true);
                 dev.tandem.execute.CrashPoints.reach("after a backfill batch of " + spec.table());
@@ -435,7 +464,7 @@ public final class Backfiller {
                 beginBatch(false);
                 long repaired = update(pages, cp.lastKey(), upper);
                 BackfillCheckpoint next = cp.advance(upper, rows, repaired, size, rate());
-                checkpoints.save(worker, id, phase, index, spec.table().sql(), next);
+                checkpoints.save(worker, id, phase, index, part, spec.table().sql(), next);
                 worker.commit();
                 worker.setAutoCommit(true);
                 if (repaired > 0) {
@@ -559,7 +588,7 @@ public final class Backfiller {
                 throw new SQLException("reconnect failed: " + e.getMessage(), "08001", e);
             }
             throttle.addOwn(worker);
-            cp = checkpoints.find(worker, id, phase, index).orElse(cp); // the database knows whether the last batch committed
+            cp = checkpoints.find(worker, id, phase, index, part).orElse(cp); // the database knows whether the last batch committed
         }
 
         private static String reason(String state) {

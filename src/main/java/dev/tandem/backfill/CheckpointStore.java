@@ -17,6 +17,9 @@ import java.util.Optional;
  * row per backfill step) and {@code backfill_control} (the manual pause flag per migration). Like
  * the rest of the state store it never commits: the caller's transaction decides.
  * <p>It needs the state schema at version 2 ({@code 2-backfill-engine}); {@link #upToDate} tells.
+ * The backfill of a partitioned table keeps one row per leaf partition ({@code partition_name},
+ * changeSet {@code 4-partitions-checkpoint-partition}); an ordinary table's row has partition {@code ""}.
+ * Deleting a step's checkpoint deletes those of all its partitions.
  */
 public final class CheckpointStore {
     private final String schema;
@@ -45,11 +48,17 @@ public final class CheckpointStore {
     }
 
     public Optional<BackfillCheckpoint> find(Connection c, String id, Phase phase, int index) throws SQLException {
+        return find(c, id, phase, index, "");
+    }
+
+    /** The checkpoint of one leaf partition's backfill ({@code partition} "" for an ordinary table). */
+    public Optional<BackfillCheckpoint> find(Connection c, String id, Phase phase, int index, String partition) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + t("backfill_checkpoints")
-                + " WHERE migration_id = ? AND phase = ? AND step_index = ?")) {
+                + " WHERE migration_id = ? AND phase = ? AND step_index = ? AND partition_name = ?")) {
             ps.setString(1, id);
             ps.setString(2, phase.wireName());
             ps.setInt(3, index);
+            ps.setString(4, partition);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
             }
@@ -57,10 +66,16 @@ public final class CheckpointStore {
     }
 
     public void save(Connection c, String id, Phase phase, int index, String table, BackfillCheckpoint cp) throws SQLException {
+        save(c, id, phase, index, "", table, cp);
+    }
+
+    /** Saves the checkpoint of one leaf partition's backfill ({@code partition} "" for an ordinary table). */
+    public void save(Connection c, String id, Phase phase, int index, String partition, String table, BackfillCheckpoint cp)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("backfill_checkpoints")
-                + " (migration_id, phase, step_index, table_name, " + COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (migration_id, phase, step_index) DO UPDATE SET table_name = EXCLUDED.table_name,"
+                + " (migration_id, phase, step_index, table_name, " + COLUMNS + ", partition_name)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (migration_id, phase, step_index, partition_name) DO UPDATE SET table_name = EXCLUDED.table_name,"
                 + " pass = EXCLUDED.pass, last_key = EXCLUDED.last_key, upper_key = EXCLUDED.upper_key, key_kind = EXCLUDED.key_kind,"
                 + " spec_hash = EXCLUDED.spec_hash, rows_updated = EXCLUDED.rows_updated, rows_copied = EXCLUDED.rows_copied,"
                 + " rows_repaired = EXCLUDED.rows_repaired, rows_done = EXCLUDED.rows_done, rows_estimate = EXCLUDED.rows_estimate,"
@@ -85,10 +100,24 @@ public final class CheckpointStore {
             ps.setDouble(17, cp.rowsPerSecond());
             ps.setString(18, cp.throttle());
             ps.setBoolean(19, cp.finished());
+            ps.setString(20, partition);
             ps.executeUpdate();
         }
     }
 
+    /** Deletes the checkpoint of one leaf partition's backfill. */
+    public void delete(Connection c, String id, Phase phase, int index, String partition) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t("backfill_checkpoints")
+                + " WHERE migration_id = ? AND phase = ? AND step_index = ? AND partition_name = ?")) {
+            ps.setString(1, id);
+            ps.setString(2, phase.wireName());
+            ps.setInt(3, index);
+            ps.setString(4, partition);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes the step's checkpoints, those of every partition included. */
     public void delete(Connection c, String id, Phase phase, int index) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t("backfill_checkpoints")
                 + " WHERE migration_id = ? AND phase = ? AND step_index = ?")) {
@@ -106,7 +135,7 @@ public final class CheckpointStore {
     public List<Entry> all(Connection c, String id) throws SQLException {
         List<Entry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", phase, step_index, table_name, updated_at FROM "
-                + t("backfill_checkpoints") + " WHERE migration_id = ? ORDER BY phase, step_index")) {
+                + t("backfill_checkpoints") + " WHERE migration_id = ? ORDER BY phase, step_index, partition_name")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

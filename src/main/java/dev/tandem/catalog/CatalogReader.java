@@ -61,8 +61,9 @@ import java.util.TreeMap;
  * <h2>What it does not read</h2>
  * Sequences (other than what a column default or identity says),
  * functions, types and enums, policies and row-level security, rules, statistics objects,
- * partitions (only the partitioned parent is read; its partitions, their bounds and the
- * constraints, indexes and triggers cloned onto them are not), inheritance children as such,
+ * the partitions' own objects (a partitioned table's key and partition tree, with bounds, are read
+ * into {@link Partitioning}; the columns, constraints, indexes and triggers cloned onto each
+ * partition are not — {@link Fingerprint} compares those), inheritance children as such,
  * storage parameters, tablespaces, owners, column privileges ({@code attacl}; see
  * {@link Fingerprint}), and the collation of an expression index key.
  */
@@ -290,6 +291,42 @@ public final class CatalogReader {
              ORDER BY t.tgrelid, t.tgname
             """;
 
+    /** Every partition below the given partitioned tables, parents before children (by name path). */
+    private static final String PARTITIONS = """
+            WITH RECURSIVE tree(root, oid, parent, path) AS (
+              SELECT i.inhparent, i.inhrelid, i.inhparent, ARRAY[c.relname::text]
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+               WHERE i.inhparent = ANY (?::bigint[]::oid[]) AND c.relispartition
+              UNION ALL
+              SELECT t.root, i.inhrelid, i.inhparent, t.path || c.relname::text
+                FROM tree t JOIN pg_inherits i ON i.inhparent = t.oid JOIN pg_class c ON c.oid = i.inhrelid
+               WHERE c.relispartition
+            )
+            SELECT t.root::bigint, n.nspname::text, c.relname::text, pn.nspname::text, pc.relname::text,
+                   pg_get_expr(c.relpartbound, c.oid), c.relkind::text,
+                   ARRAY(SELECT a.attname::text
+                           FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                           LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND k.attnum <> 0 AND a.attnum = k.attnum
+                          ORDER BY k.ord)
+              FROM tree t
+              JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_class pc ON pc.oid = t.parent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+              LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+             WHERE c.relkind IN ('r', 'p')
+             ORDER BY t.root, t.path
+            """;
+
+    /** The partition key of each given partitioned table. */
+    private static final String PARTITION_KEYS = """
+            SELECT pt.partrelid::bigint, pg_get_partkeydef(pt.partrelid),
+                   ARRAY(SELECT a.attname::text
+                           FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                           LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND k.attnum <> 0 AND a.attnum = k.attnum
+                          ORDER BY k.ord)
+              FROM pg_partitioned_table pt
+             WHERE pt.partrelid = ANY (?::bigint[]::oid[])
+            """;
+
     private static final class TableParts {
         final QualifiedName name;
         final String kind;
@@ -300,6 +337,9 @@ public final class CatalogReader {
         final List<Constraint> constraints = new ArrayList<>();
         final List<Index> indexes = new ArrayList<>();
         final List<Trigger> triggers = new ArrayList<>();
+        String partitionKey;
+        List<String> partitionKeyColumns = List.of();
+        final List<Partition> partitions = new ArrayList<>();
 
         TableParts(QualifiedName name, String kind, String acl, long rowEstimate, Optional<String> comment) {
             this.name = name;
@@ -310,7 +350,9 @@ public final class CatalogReader {
         }
 
         Table build() {
-            return new Table(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment);
+            Optional<Partitioning> p = partitionKey == null ? Optional.empty()
+                    : Optional.of(new Partitioning(partitionKey, partitionKeyColumns, partitions));
+            return new Table(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment, p);
         }
     }
 
@@ -424,6 +466,7 @@ public final class CatalogReader {
                 }
             }
         }
+        readPartitions(c, tables);
         oids.free();
 
         Map<QualifiedName, Table> result = new TreeMap<>();
@@ -431,6 +474,51 @@ public final class CatalogReader {
             result.put(t.name, t.build());
         }
         return new CatalogSnapshot(version, result, ViewReader.read(c, schemaArray, List.copyOf(tables.keySet())));
+    }
+
+    /** Partition keys and partition trees of the partitioned tables among {@code tables}. */
+    private static void readPartitions(Connection c, Map<Long, TableParts> tables) throws SQLException {
+        Long[] roots = tables.entrySet().stream().filter(e -> "p".equals(e.getValue().kind)).map(Map.Entry::getKey)
+                .toArray(Long[]::new);
+        if (roots.length == 0) {
+            return;
+        }
+        Array rootArray = c.createArrayOf("bigint", roots);
+        try (PreparedStatement ps = c.prepareStatement(PARTITION_KEYS)) {
+            ps.setArray(1, rootArray);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TableParts t = tables.get(rs.getLong(1));
+                    t.partitionKey = rs.getString(2);
+                    t.partitionKeyColumns = nullableStrings(rs.getArray(3));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(PARTITIONS)) {
+            ps.setArray(1, rootArray);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean leaf = "r".equals(rs.getString(7));
+                    tables.get(rs.getLong(1)).partitions.add(new Partition(
+                            new QualifiedName(rs.getString(2), rs.getString(3)),
+                            new QualifiedName(rs.getString(4), rs.getString(5)),
+                            rs.getString(6), leaf, leaf ? List.of() : nullableStrings(rs.getArray(8))));
+                }
+            }
+        }
+        rootArray.free();
+    }
+
+    /** A text array whose elements may be NULL (an expression in a partition key). */
+    private static List<String> nullableStrings(Array array) throws SQLException {
+        if (array == null) {
+            return List.of();
+        }
+        try {
+            return java.util.Collections.unmodifiableList(new ArrayList<>(Arrays.asList((String[]) array.getArray())));
+        } finally {
+            array.free();
+        }
     }
 
     /**

@@ -73,9 +73,17 @@ public record CatalogSnapshot(int serverVersionNum, Map<QualifiedName, Table> ta
                 .toList();
     }
 
-    /** A copy with one table replaced (or added). Used by recipes to project their effect. */
+    /**
+     * A copy with one table replaced (or added). Used by recipes to project their effect. A
+     * replacement that says nothing of partitions keeps those of the table it replaces (a
+     * projection changes columns or constraints, never the partitions).
+     */
     public CatalogSnapshot with(Table table) {
         Map<QualifiedName, Table> m = new TreeMap<>(tables);
+        Table old = tables.get(table.name());
+        if (table.partitioning().isEmpty() && old != null && old.partitioning().isPresent() && table.kind().equals(old.kind())) {
+            table = table.withPartitioning(old.partitioning());
+        }
         m.put(table.name(), table);
         return new CatalogSnapshot(serverVersionNum, m, views, role);
     }

@@ -45,7 +45,10 @@ import java.util.regex.Pattern;
  *       all rows (a sum of two 64-bit halves of {@code md5(row::text)} per row), optionally
  *       ignoring some columns.</li>
  * </ul>
- * It does not cover partitions (their data counts in the parent), inheritance children outside
+ * <p>For a partitioned table: its key, its partitions (parent and bound), and each partition's
+ * columns, constraints (validation state; inherited or not), indexes (validity; the parent index
+ * it is attached to) and triggers (cloned or not). A partition's data counts in its parent's.
+ * <p>It does not cover the privileges, owner and options of partitions, inheritance children outside
  * the schemas, composite types, policies, rules, statistics objects, publications, extensions,
  * sequence values, nor Tandem's state tables (unless schema {@code tandem} is one of the schemas).
  * <p>All of it is read in one snapshot (see {@link CatalogReader} for the transaction rules), with
@@ -90,6 +93,7 @@ public final class Fingerprint {
                 r.functions(out);
                 r.types(out);
                 r.tandemTriggers(out);
+                r.partitions(snapshot, out);
                 if (includeData) {
                     for (Table t : snapshot.allTables()) {
                         out.add(dataLine(c, t, excludeColumns.getOrDefault(t.name(), Set.of())));
@@ -204,6 +208,13 @@ public final class Fingerprint {
                 out.add(triggerLine(t.name().schema(), t.name().name(), tg.name(), tg.enabled(),
                         tg.function(), tg.definition()));
             }
+            t.partitioning().ifPresent(pt -> {
+                out.add(p + "partition-key " + esc(pt.key()));
+                for (Partition part : pt.partitions()) {
+                    out.add(p + "partition " + name(part.name()) + " of " + name(part.parent()) + " " + esc(part.bound())
+                            + (part.leaf() ? " leaf" : " partitioned"));
+                }
+            });
         }
     }
 
@@ -286,6 +297,62 @@ public final class Fingerprint {
                     String viewdef = rs.getString(11);
                     if (viewdef != null) {
                         out.add(p + "definition " + esc(viewdef.strip()));
+                    }
+                }
+            }
+        }
+
+        /**
+         * The objects of every partition of the snapshot's partitioned tables: columns (type, NOT
+         * NULL, default), constraints (validation state, inherited or local), indexes (validity
+         * and the parent index each is attached to) and triggers (cloned or local, enabled state).
+         */
+        void partitions(CatalogSnapshot snapshot, List<String> out) throws SQLException {
+            String[] parts = snapshot.allTables().stream().flatMap(t -> t.partitioning().stream())
+                    .flatMap(pt -> pt.partitions().stream()).map(pt -> pt.name().sql()).toArray(String[]::new);
+            if (parts.length == 0) {
+                return;
+            }
+            String rels = "SELECT to_regclass(x) AS oid FROM unnest(?::text[]) AS x";
+            String[] sql = {
+                """
+                SELECT n.nspname::text, c.relname::text, 'column ' || quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                       || CASE WHEN a.attnotnull THEN ' not null' ELSE ' null' END
+                       || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') || ' local=' || a.attislocal
+                  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                 WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attrelid IN (%s)
+                """,
+                """
+                SELECT n.nspname::text, c.relname::text, 'constraint ' || quote_ident(con.conname) || ' ' || con.contype::text
+                       || CASE WHEN con.convalidated THEN ' valid ' ELSE ' not-valid ' END || pg_get_constraintdef(con.oid)
+                       || CASE WHEN con.conparentid <> 0 THEN ' inherited' ELSE '' END
+                       || ' local=' || con.conislocal || ' inhcount=' || con.coninhcount
+                  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE con.conrelid IN (%s)
+                """,
+                """
+                SELECT n.nspname::text, c.relname::text, 'index ' || quote_ident(ic.relname)
+                       || CASE WHEN i.indisvalid THEN ' valid ' ELSE ' invalid ' END || pg_get_indexdef(i.indexrelid)
+                       || coalesce(' attached-to=' || (SELECT pi.inhparent::regclass::text FROM pg_inherits pi
+                                                        WHERE pi.inhrelid = i.indexrelid), '')
+                  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+                  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE i.indrelid IN (%s)
+                """,
+                """
+                SELECT n.nspname::text, c.relname::text, 'trigger ' || quote_ident(t.tgname) || ' enabled=' || t.tgenabled::text
+                       || CASE WHEN t.tgparentid <> 0 THEN ' cloned ' ELSE ' ' END || pg_get_triggerdef(t.oid)
+                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE t.tgrelid IN (%s) AND NOT t.tgisinternal
+                """};
+            for (String q : sql) {
+                try (PreparedStatement ps = c.prepareStatement(q.formatted(rels))) {
+                    ps.setArray(1, c.createArrayOf("text", parts));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add("partition " + name(rs.getString(1), rs.getString(2)) + " " + esc(rs.getString(3)));
+                        }
                     }
                 }
             }

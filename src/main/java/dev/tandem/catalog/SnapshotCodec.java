@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * {@code {"format":"tandem-catalog-snapshot","version":1,"server_version_num":…,"tables":[{schema,name,kind,
  * columns,constraints,indexes,triggers,acl,row_estimate,comment}],"views":[{schema,name,materialized,definition,
  * columns,reads:[{schema,table,column}],table_schema,table,sources[,tandem]}]}}; absent optionals are {@code null}; {@code tandem} only when true.
+ * A partitioned table also has {@code "partitioning":{key,key_columns,partitions:[{schema,name,parent_schema,parent,
+ * bound,leaf,key_columns}]}} (absent for other tables and in documents written before partitions were read).
  * A document without {@code "views"} (written before views were read) decodes with no views.
  * <p>Decoding is strict about the members it needs and names the first one that is missing or of
  * the wrong type; unknown members are ignored (a newer writer may add some).
@@ -134,6 +136,25 @@ public final class SnapshotCodec {
         m.put("acl", t.acl());
         m.put("row_estimate", t.rowEstimate());
         m.put("comment", t.comment());
+        t.partitioning().ifPresent(pt -> {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("key", pt.key());
+            pm.put("key_columns", pt.keyColumns());
+            List<Object> parts = new ArrayList<>();
+            for (Partition p : pt.partitions()) {
+                Map<String, Object> pp = new LinkedHashMap<>();
+                pp.put("schema", p.name().schema());
+                pp.put("name", p.name().name());
+                pp.put("parent_schema", p.parent().schema());
+                pp.put("parent", p.parent().name());
+                pp.put("bound", p.bound());
+                pp.put("leaf", p.leaf());
+                pp.put("key_columns", p.keyColumns());
+                parts.add(pp);
+            }
+            pm.put("partitions", parts);
+            m.put("partitioning", pm);
+        });
         return m;
     }
 
@@ -219,8 +240,20 @@ public final class SnapshotCodec {
                 Map<String, Object> t = object(o, "a trigger of " + name);
                 triggers.add(new Trigger(string(t, "name"), string(t, "definition"), string(t, "enabled"), string(t, "function")));
             }
+            Optional<Partitioning> partitioning = Optional.empty();
+            if (m.get("partitioning") != null) { // absent in snapshots written before partitions were read, and for ordinary tables
+                Map<String, Object> pm = object(m.get("partitioning"), "the partitioning of " + name);
+                List<Partition> parts = new ArrayList<>();
+                for (Object o : list(pm, "partitions")) {
+                    Map<String, Object> pp = object(o, "a partition of " + name);
+                    parts.add(new Partition(new QualifiedName(string(pp, "schema"), string(pp, "name")),
+                            new QualifiedName(string(pp, "parent_schema"), string(pp, "parent")), string(pp, "bound"),
+                            bool(pp, "leaf"), strings(pp, "key_columns")));
+                }
+                partitioning = Optional.of(new Partitioning(string(pm, "key"), strings(pm, "key_columns"), parts));
+            }
             return new Table(name, string(m, "kind"), columns, constraints, indexes, triggers, string(m, "acl"),
-                    number(m, "row_estimate"), optional(m, "comment"));
+                    number(m, "row_estimate"), optional(m, "comment"), partitioning);
         }
 
         @SuppressWarnings("unchecked")

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param acl relacl as text ("" when default)
  * @param rowEstimate reltuples (-1 when never analyzed)
  * @param comment table comment, if any
+ * @param partitioning for a partitioned table (kind p): its key and partitions; empty otherwise
  */
 public record Table(
         QualifiedName name,
@@ -27,13 +28,31 @@ public record Table(
         List<Trigger> triggers,
         String acl,
         long rowEstimate,
-        Optional<String> comment) {
+        Optional<String> comment,
+        Optional<Partitioning> partitioning) {
 
     public Table {
+        java.util.Objects.requireNonNull(partitioning);
         columns = List.copyOf(columns);
         constraints = List.copyOf(constraints);
         indexes = List.copyOf(indexes);
         triggers = List.copyOf(triggers);
+    }
+
+    /** A table without partitioning information (an ordinary table, or a projection that keeps the catalog's). */
+    public Table(QualifiedName name, String kind, List<Column> columns, List<Constraint> constraints, List<Index> indexes,
+            List<Trigger> triggers, String acl, long rowEstimate, Optional<String> comment) {
+        this(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment, Optional.empty());
+    }
+
+    /** Whether this is a partitioned table (relkind p). */
+    public boolean partitioned() {
+        return "p".equals(kind);
+    }
+
+    /** A copy with the given partitioning. */
+    public Table withPartitioning(Optional<Partitioning> p) {
+        return new Table(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment, p);
     }
 
     public Optional<Column> column(String columnName) {

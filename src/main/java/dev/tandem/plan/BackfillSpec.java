@@ -37,6 +37,11 @@ public record BackfillSpec(QualifiedName table, List<String> keyColumns, List<As
         return new BackfillSpec(table, keyColumns, assignments, Optional.of(predicate));
     }
 
+    /** The same backfill on another table of the same columns (a leaf partition of {@code table}). */
+    public BackfillSpec on(QualifiedName other) {
+        return new BackfillSpec(other, keyColumns, assignments, where);
+    }
+
     /** One target column and the SQL expression (over the same row) that computes it. */
     public record Assignment(String column, String expression) {
         public Assignment {

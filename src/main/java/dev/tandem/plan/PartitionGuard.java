@@ -21,8 +21,8 @@ public final class PartitionGuard {
     private PartitionGuard() {}
 
     /** Intent kinds whose mechanics do not yet handle partitions. */
-    static final Set<String> UNSUPPORTED = Set.of("rename_column", "change_column_type", "split_column", "merge_columns",
-            "drop_column", "add_column", "set_not_null", "create_index", "add_unique", "add_check", "add_foreign_key",
+    static final Set<String> UNSUPPORTED = Set.of("change_column_type", "split_column", "merge_columns",
+            "drop_column", "set_not_null", "create_index", "add_unique", "add_check", "add_foreign_key",
             "drop_index");
 
     /** @throws dev.tandem.TandemException BAD_INPUT at the intent's position for an unsupported intent on a partitioned table */

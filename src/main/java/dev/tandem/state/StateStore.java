@@ -286,7 +286,7 @@ public final class StateStore {
     public void saveCheckpoint(Connection c, String id, Phase phase, int index, Checkpoint cp) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("backfill_checkpoints")
                 + " (migration_id, phase, step_index, pass, last_key, rows_updated, batches, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (migration_id, phase, step_index) DO UPDATE SET pass = EXCLUDED.pass, last_key = EXCLUDED.last_key,"
+                + " ON CONFLICT (migration_id, phase, step_index, partition_name) DO UPDATE SET pass = EXCLUDED.pass, last_key = EXCLUDED.last_key,"
                 + " rows_updated = EXCLUDED.rows_updated, batches = EXCLUDED.batches, finished = EXCLUDED.finished, updated_at = now()")) {
             bindStepKey(ps, id, phase, index);
             ps.setString(4, cp.pass());

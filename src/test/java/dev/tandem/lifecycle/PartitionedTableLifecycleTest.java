@@ -84,8 +84,8 @@ class PartitionedTableLifecycleTest {
             load(c);
             Fingerprint before = Fingerprint.of(c, List.of("public"), true);
             List<String> intents = List.of(
-                    "add_column: {table: events, column: {name: source, type: text}}",
-                    "rename_column: {table: events, column: note, to: remark}",
+                    "drop_column: {table: events, column: note}",
+                    "set_not_null: {table: events, column: note}",
                     "create_index: {table: events, name: events_kind_idx, columns: [kind]}",
                     "add_check: {table: events, name: events_kind_check, check: \"kind <> ''\"}",
                     "change_column_type: {table: events, column: id, type: numeric}");
