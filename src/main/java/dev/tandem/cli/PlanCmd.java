@@ -1,6 +1,9 @@
 package dev.tandem.cli;
 
 import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.estimate.EstimateModel;
+import dev.tandem.estimate.Estimator;
+import dev.tandem.estimate.MigrationEstimate;
 import dev.tandem.lifecycle.Preflight;
 import dev.tandem.cli.render.Format;
 import dev.tandem.cli.render.PlanRenderers;
@@ -48,8 +51,11 @@ final class PlanCmd implements Callable<Integer> {
         dev.tandem.source.ChangelogSource src = source.open(path);
         List<Migration> migrations = src.migrations();
         List<MigrationPlan> plans;
+        List<MigrationEstimate> estimates = new ArrayList<>();
+        Estimator estimator = new Estimator(EstimateModel.DEFAULT);
         if (!db.hasUrl(Main.environment)) {
             plans = new Planner(db.planOptions()).planAll(migrations, Optional.empty());
+            plans.forEach(p -> estimates.add(estimator.estimate(p, CatalogSnapshot.empty())));
         } else {
             try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
                 Map<String, MigrationRecord> records = ws.records();
@@ -62,6 +68,7 @@ final class PlanCmd implements Callable<Integer> {
                     boolean pending = r == null || r.status().equals(MigrationRecord.Status.PENDING);
                     if (pending) {
                         plans.add(ws.planner().plan(m, Optional.of(snapshot)));
+                        estimates.add(estimator.estimate(plans.get(plans.size() - 1), snapshot));
                         if (live) {
                             // the expressions compile against the database as it is (read-only, rolled back)
                             Preflight.check(ws.connection(), m, snapshot, ws.settings().plan());
@@ -69,12 +76,13 @@ final class PlanCmd implements Callable<Integer> {
                         }
                     } else if (all) {
                         plans.add(ws.storedPlan(r));
+                        estimates.add(estimator.estimate(plans.get(plans.size() - 1), snapshot));
                     }
                     snapshot = ws.planner().project(m, snapshot);
                 }
             }
         }
-        spec.commandLine().getOut().print(PlanRenderers.forFormat(f).render(plans));
+        spec.commandLine().getOut().print(PlanRenderers.forFormat(f).render(plans, estimates));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
