@@ -1,6 +1,9 @@
 package dev.tandem.cli;
 
 import dev.tandem.catalog.CatalogSnapshot;
+import dev.tandem.estimate.EstimateModel;
+import dev.tandem.estimate.Estimator;
+import dev.tandem.estimate.MigrationEstimate;
 import dev.tandem.lifecycle.Preflight;
 import dev.tandem.cli.render.Format;
 import dev.tandem.cli.render.PlanRenderers;
@@ -48,8 +51,11 @@ final class PlanCmd implements Callable<Integer> {
         dev.tandem.source.ChangelogSource src = source.open(path);
         List<Migration> migrations = src.migrations();
         List<MigrationPlan> plans;
+        List<MigrationEstimate> estimates = new ArrayList<>();
+        Estimator estimator = new Estimator(EstimateModel.DEFAULT);
         if (!db.hasUrl(Main.environment)) {
             plans = new Planner(db.planOptions()).planAll(migrations, Optional.empty());
+            plans.forEach(p -> estimates.add(estimator.estimate(p, CatalogSnapshot.empty())));
         } else {
             try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
                 Map<String, MigrationRecord> records = ws.records();
@@ -71,14 +77,16 @@ final class PlanCmd implements Callable<Integer> {
                             live = false;
                         }
                         plans.add(planned);
+                        estimates.add(estimator.estimate(planned, snapshot));
                     } else if (all) {
                         plans.add(ws.storedPlan(r));
+                        estimates.add(estimator.estimate(plans.get(plans.size() - 1), snapshot));
                     }
                     snapshot = ws.planner().project(m, snapshot);
                 }
             }
         }
-        spec.commandLine().getOut().print(PlanRenderers.forFormat(f).render(plans));
+        spec.commandLine().getOut().print(PlanRenderers.forFormat(f).render(plans, estimates));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

@@ -12,4 +12,13 @@ import java.util.List;
 public interface PlanRenderer {
     /** Renders the plans in the given order (an empty list renders a short "no migrations" document). */
     String render(List<MigrationPlan> plans);
+
+    /**
+     * Renders the plans with their previews ({@code estimates}, one per plan in the same order). Text
+     * opens with the summaries and JSON adds an {@code estimate} object per migration; the other
+     * formats ignore them.
+     */
+    default String render(List<MigrationPlan> plans, List<dev.tandem.estimate.MigrationEstimate> estimates) {
+        return render(plans);
+    }
 }
