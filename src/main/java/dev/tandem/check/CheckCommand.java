@@ -131,7 +131,11 @@ public final class CheckCommand {
             long start = System.nanoTime();
             List<Finding> findings = byFile.get(m.file());
             Linter.NewObjects created = Linter.NewObjects.NONE;
+            dev.tandem.plan.ColumnChangeSet.Groups sets = dev.tandem.plan.ColumnChangeSet.group(m.changes(), planOptions.defaultSchema());
             for (Intent intent : m.changes()) {
+                if (sets.absorbed(intent)) {
+                    continue; // checked with the plan of the change_column_type it joins, as apply plans it
+                }
                 created = checkIntent(m, intent, catalog, findings, entries, linter, created);
             }
             if (catalog.isPresent()) {
@@ -169,7 +173,10 @@ public final class CheckCommand {
                              List<ConflictDetector.Entry> entries, Linter linter, Linter.NewObjects created) {
         MigrationPlan plan;
         try {
-            plan = planner.plan(new Migration(m.id(), m.file(), m.description(), m.checksum(), List.of(intent)), catalog,
+            List<Intent> planned = new ArrayList<>(List.of(intent));
+            dev.tandem.plan.ColumnChangeSet.group(m.changes(), planOptions.defaultSchema()).led(intent)
+                    .ifPresent(set -> planned.addAll(set.members()));
+            plan = planner.plan(new Migration(m.id(), m.file(), m.description(), m.checksum(), planned), catalog,
                     dev.tandem.plan.ViewGuard.handledBySql(m, planOptions.defaultSchema()));
         } catch (TandemException e) {
             Finding f = positioned(e.getMessage(), m.file(), "check/refused");

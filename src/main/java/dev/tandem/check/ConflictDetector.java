@@ -59,7 +59,7 @@ final class ConflictDetector {
                 if (other.migration.equals(e.migration)) {
                     for (String col : e.touches) {
                         if (SameColumnRule.overlaps(col, other.touches) && SameColumnRule.clash(e.kind, other.kind)) {
-                            out.add(error(e, e.kind + ": " + SameColumnRule.message(col, other.kind, other.line)));
+                            out.add(error(e, e.kind + ": " + SameColumnRule.message(col, e.kind, other.kind, other.line)));
                             break; // one finding per pair of changes, as apply refuses at the first column
                         }
                     }

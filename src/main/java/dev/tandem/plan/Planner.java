@@ -51,6 +51,8 @@ public final class Planner {
             Map.entry(dev.tandem.intent.SetComment.class, new dev.tandem.plan.recipe.SetCommentRecipe()),
             Map.entry(dev.tandem.intent.RenameConstraint.class, new dev.tandem.plan.recipe.RenameConstraintRecipe()));
 
+    private static final dev.tandem.plan.recipe.ColumnChangeSetRecipe COLUMN_CHANGE_SETS = new dev.tandem.plan.recipe.ColumnChangeSetRecipe();
+
     private final PlanOptions options;
 
     public Planner(PlanOptions options) {
@@ -70,11 +72,23 @@ public final class Planner {
         RecipeContext context = new RecipeContext(migration.id(), options, catalog, viewsHandledBySql);
         PlanBuilder builder = new PlanBuilder();
         Map<String, Intent> owners = new java.util.LinkedHashMap<>(); // touched column (or table.*) -> the intent that changes it
+        ColumnChangeSet.Groups sets = ColumnChangeSet.group(migration.changes(), options.defaultSchema());
         for (Intent intent : migration.changes()) {
+            if (sets.absorbed(intent)) {
+                continue; // planned with the change_column_type of its column
+            }
             builder.mark();
             PartitionGuard.check(intent, context);
-            recipeFor(intent).plan(intent, context, builder);
-            RoundTripRule.warnings(intent, options.defaultSchema(), catalog).forEach(builder::warn);
+            Optional<ColumnChangeSet> set = sets.led(intent);
+            if (set.isPresent()) {
+                set.get().members().forEach(m -> PartitionGuard.check(m, context));
+                COLUMN_CHANGE_SETS.plan(set.get(), context, builder);
+                set.get().members().forEach(m -> ViewGuard.check(m, context));
+                set.get().members().forEach(m -> RoundTripRule.warnings(m, options.defaultSchema(), catalog).forEach(builder::warn));
+            } else {
+                recipeFor(intent).plan(intent, context, builder);
+                RoundTripRule.warnings(intent, options.defaultSchema(), catalog).forEach(builder::warn);
+            }
             ViewGuard.check(intent, context);
             Set<String> mine = builder.touchedSinceMark();
             refuseSharedColumns(intent, mine, owners);
@@ -113,7 +127,7 @@ public final class Planner {
             }
             if (other != null && other != intent && SameColumnRule.clash(intent.kind(), other.kind())) {
                 throw RecipeContext.error(intent.position(), intent.kind(),
-                        SameColumnRule.message(col, other.kind(), other.position().line()));
+                        SameColumnRule.message(col, intent.kind(), other.kind(), other.position().line()));
             }
         }
     }

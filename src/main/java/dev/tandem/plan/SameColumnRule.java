@@ -50,4 +50,27 @@ public final class SameColumnRule {
         return "changes " + column + ", which the " + otherKind + " at line " + otherLine
                 + " of the same migration also changes; put them in separate migrations";
     }
+
+    /**
+     * As {@link #message(String, String, int)}, saying why the pair does not combine when one of
+     * them is a {@code change_column_type} ({@link ColumnChangeSet} plans the kinds that do).
+     */
+    public static String message(String column, String kind, String otherKind, int otherLine) {
+        String why = "";
+        if (kind.equals("change_column_type") || otherKind.equals("change_column_type")) {
+            String other = kind.equals("change_column_type") ? otherKind : kind;
+            if (other.equals("change_column_type")) {
+                why = " (the column would change type twice)";
+            } else if (other.equals("add_check")) {
+                why = " (an add_check with up does not combine with a change_column_type of its column: write the repair into"
+                        + " the type change's up)";
+            } else if (ColumnChangeSet.JOINING.contains(other)) {
+                why = " (a change_column_type combines with one " + other + " of its column; this is a second one)";
+            } else {
+                why = " (a change_column_type combines only with set_default, set_not_null, set_comment, add_check without up"
+                        + " and add_unique of its column: " + other + " is planned against the old column, which the swap replaces)";
+            }
+        }
+        return message(column, otherKind, otherLine).replace("; put them", why + "; put them");
+    }
 }

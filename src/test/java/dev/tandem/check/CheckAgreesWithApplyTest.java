@@ -35,8 +35,17 @@ class CheckAgreesWithApplyTest {
             "  - set_not_null: {table: tasks, column: due_date, up: \"coalesce(due_date, current_date)\"}\n  - add_check: {table: tasks, name: tasks_due_check, check: \"due_date > '2000-01-01'\"}\n",
             "  - add_unique: {table: users, name: users_email_key2, columns: [email]}\n  - set_default: {table: users, column: email, default: \"''\"}\n",
             "  - drop_default: {table: tasks, column: priority}\n  - drop_not_null: {table: tasks, column: priority}\n",
-            // clash: one of them reshapes the column
+            // combine: a type change with the default, NOT NULL, comment, checks and unique constraints of its column (ColumnChangeSet)
             "  - change_column_type: {table: tasks, column: priority, type: bigint, up: \"priority::bigint\", down: \"priority::integer\"}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n",
+            "  - set_comment: {table: tasks, column: description, comment: about}\n  - change_column_type: {table: tasks, column: description, type: varchar(200)}\n"
+                    + "  - set_default: {table: tasks, column: description, default: \"''\"}\n  - set_not_null: {table: tasks, column: description, up: \"coalesce(description, '')\"}\n"
+                    + "  - add_check: {table: tasks, name: tasks_description_check, check: \"length(description) > 0\"}\n"
+                    + "  - add_unique: {table: tasks, name: tasks_description_key, columns: [project_id, description]}\n",
+            // clash: one of them reshapes the column, or joins a type change it cannot join
+            "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - drop_default: {table: tasks, column: priority}\n",
+            "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n  - set_default: {table: tasks, column: priority, default: \"4\"}\n",
+            "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - add_check: {table: tasks, name: tasks_p, check: \"priority > 0\", up: {priority: \"1\"}}\n",
+            "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - change_column_type: {table: tasks, column: priority, type: numeric}\n",
             "  - rename_column: {table: users, column: full_name, to: display_name}\n  - set_not_null: {table: users, column: full_name, up: \"coalesce(full_name, '')\"}\n",
             "  - set_default: {table: tasks, column: priority, default: \"3\"}\n  - drop_column: {table: tasks, column: priority}\n",
             "  - rename_table: {table: tasks, to: todos}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n",

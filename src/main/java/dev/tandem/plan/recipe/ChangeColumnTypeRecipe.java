@@ -16,6 +16,7 @@ import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.mechanics.ColumnSequences;
 import dev.tandem.plan.mechanics.ObjectNames;
+import dev.tandem.plan.mechanics.Precheck;
 import dev.tandem.plan.mechanics.RowExpression;
 import dev.tandem.plan.mechanics.SameNameSync;
 import dev.tandem.plan.mechanics.SyncTrigger;
@@ -70,6 +71,17 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
 
     @Override
     public void plan(ChangeColumnType intent, RecipeContext ctx, PlanBuilder out) {
+        planSet(dev.tandem.plan.ColumnChangeSet.of(intent), ctx, out);
+    }
+
+    /**
+     * Plans the type change of the set; on the new-column-and-swap path the set's members shape the
+     * new column too (default, NOT NULL, comment, checks, unique constraints: see
+     * {@link ColumnChangeSetRecipe}). Returns false when the type changes in place (metadata only):
+     * the members are then left to their own recipes.
+     */
+    boolean planSet(dev.tandem.plan.ColumnChangeSet set, RecipeContext ctx, PlanBuilder out) {
+        ChangeColumnType intent = set.type();
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         String c = intent.column();
         out.touch(t + "." + c);
@@ -85,14 +97,16 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             Optional<String> why = TypeChange.metadataOnly(col.type(), newType);
             if (why.isPresent() && trivial(intent.up(), c, intent.type()) && metadataSafe(table.get(), col, ctx.catalog().orElseThrow(), t)) {
                 planMetadataOnly(intent, t, col, newType, why.get(), rebuilt(t, c, ctx), out);
-                return;
+                return false;
             }
             refuseRewrite(intent, ctx.migrationId(), table.get(), col);
+            ColumnChangeSetRecipe.refuseMembers(set, ctx, table.get(), col);
         } else {
             out.warn("offline plan: whether " + t + "." + c + " can change type without a rewrite, and its type, keys, indexes"
                     + " and constraints are read from the catalog; pass --url for the real statements");
         }
-        new Swap(intent, ctx, t, table, col, newType, out).plan();
+        new Swap(set, ctx, t, table, col, newType, out).plan();
+        return true;
     }
 
     // ------------------------------------------------------------------ metadata-only
@@ -256,6 +270,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
     /** One plan of the new-column-and-swap path; a small object so the many names stay readable. */
     private static final class Swap {
         private final ChangeColumnType intent;
+        private final dev.tandem.plan.ColumnChangeSet set;
         private final RecipeContext ctx;
         private final QualifiedName t;
         private final Optional<Table> table;
@@ -271,9 +286,10 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
         /** Simple views reading the column: dropped and created again in the swap's transaction (both ways). */
         private List<ViewRebuild.Rebuilt> views = List.of();
 
-        Swap(ChangeColumnType intent, RecipeContext ctx, QualifiedName t, Optional<Table> table, Column col, String newType,
+        Swap(dev.tandem.plan.ColumnChangeSet set, RecipeContext ctx, QualifiedName t, Optional<Table> table, Column col, String newType,
                 PlanBuilder out) {
-            this.intent = intent;
+            this.intent = set.type();
+            this.set = set;
             this.ctx = ctx;
             this.t = t;
             this.table = table;
@@ -314,7 +330,8 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
 
         void plan() {
             String oldType = col.type();
-            String up = intent.up().orElse(defaultCast(c, newType));
+            String up = ColumnChangeSetRecipe.up(set, c, newType);
+            boolean notNull = col.notNull() || set.setNotNull().isPresent();
             String down = intent.down().orElse(defaultCast(c, oldType));
             Set<String> columns = new TreeSet<>();
             columns.add(c);
@@ -344,7 +361,8 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             String collate = col.collation().filter(x -> TypeChange.collatable(newType)).map(Ident::quote).orElse(null);
             out.add(Phase.EXPAND, Step.ddl("add column " + n + " (" + newType + ") beside " + c,
                     Ddl.addColumn(t, n, newType, collate), Ddl.dropColumn(t, n), LockLevel.ACCESS_EXCLUSIVE, tableName));
-            col.comment().ifPresent(comment -> out.add(Phase.EXPAND, Step.ddl("copy the comment of " + c,
+            Optional<String> newComment = set.setComment().isPresent() ? set.setComment().get().comment() : col.comment();
+            newComment.ifPresent(comment -> out.add(Phase.EXPAND, Step.ddl((set.setComment().isPresent() ? "comment on " : "copy the comment of ") + c,
                     Ddl.commentOnColumn(t, n, comment), Ddl.commentOnColumn(t, n, null), LockLevel.SHARE_UPDATE_EXCLUSIVE, tableName)));
 
             // dual-write
@@ -361,7 +379,13 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                     Optional.of(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(n, up))))));
             List<String[]> newChecks = new ArrayList<>(); // {copy name, expression, original name or null, validated}
             String notNullCheck = null;
-            if (col.notNull()) {
+            if (set.setNotNull().isPresent()) {
+                out.add(Phase.BACKFILL, Precheck.step("count rows whose new " + c + " is NULL (fails with the count before any DDL)", t,
+                        Precheck.countWhere(t, Ident.quote(n) + " IS NULL"), "set_not_null: %s row(s) of " + t + " have " + c
+                                + " NULL" + (set.setNotNull().get().up().isPresent() ? " after up" : "") + "; it cannot become NOT NULL",
+                        "give set_not_null an 'up' for the NULLs, or update those rows first"));
+            }
+            if (notNull) {
                 notNullCheck = names.claim(Names.bounded("tandem_nn", id, c));
                 newChecks.add(new String[] {notNullCheck, Ident.quote(n) + " IS NOT NULL", null, "true"});
             }
@@ -369,6 +393,13 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                 newChecks.add(new String[] {names.claim(Names.bounded("tandem_new", id, k.name())),
                         RenameColumnRecipe.checkExpression(SqlTokens.replaceColumn(k.definition(), c, n)), k.name(),
                         Boolean.toString(k.validated())});
+            }
+            for (dev.tandem.intent.AddCheck k : set.checks()) {
+                String expression = SqlTokens.replaceColumn(k.check(), c, n);
+                out.add(Phase.BACKFILL, Precheck.step("count rows violating " + k.name() + " (fails with the count before any DDL)", t,
+                        Precheck.countWhere(t, "(" + expression + ") IS FALSE"), "add_check: %s row(s) of " + t + " violate check "
+                                + k.name() + " (over the new " + c + ")", "change the type change's up so that they hold, or update those rows first"));
+                newChecks.add(new String[] {names.claim(Names.bounded("tandem_new", id, k.name())), expression, k.name(), "true", "added"});
             }
             for (String[] k : newChecks) {
                 out.add(Phase.BACKFILL, Step.ddl("add check " + k[0] + " (NOT VALID)", Ddl.addCheckNotValid(t, k[0], k[1]),
@@ -388,6 +419,22 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                         false, true, false, Optional.empty()));
             }));
 
+            List<String[]> addedUniques = new ArrayList<>(); // {constraint name, index name, create statement}
+            for (dev.tandem.intent.AddUnique u : set.uniques()) {
+                String name = names.claim(Names.bounded("tandem_new", id, u.name()));
+                List<String> cols = u.columns().stream().map(x -> x.equals(c) ? n : x).toList();
+                String create = dev.tandem.plan.mechanics.ConcurrentIndexBuild.create(t, name, true,
+                        "btree (" + String.join(", ", AddUniqueRecipe.quoted(cols)) + ")");
+                out.add(Phase.BACKFILL, Precheck.step("count duplicate keys for " + u.name() + " (fails with the count before any DDL)", t,
+                        Precheck.countDuplicates(t, cols), "add_unique: %s key value(s) occur more than once in " + t + " ("
+                                + String.join(", ", u.columns()) + ", over the new " + c + "); unique constraint " + u.name() + " cannot be added",
+                        "remove or change the duplicate rows first"));
+                out.add(Phase.BACKFILL, new Step("build unique index " + name + " for " + u.name() + " on " + n, create,
+                        List.of(Ddl.dropIndexConcurrently(t.schema(), name)), LockLevel.SHARE_UPDATE_EXCLUSIVE, tableName,
+                        false, true, false, Optional.empty()));
+                addedUniques.add(new String[] {u.name(), name, create});
+            }
+
             // switch-reads: validate, NOT NULL, the swap, foreign keys validated
             for (String[] k : newChecks) {
                 if (Boolean.parseBoolean(k[3])) {
@@ -395,11 +442,11 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                             Ddl.invalidateCheck(t, k[0], k[1]), LockLevel.SHARE_UPDATE_EXCLUSIVE, tableName).withScan(true));
                 }
             }
-            if (col.notNull()) {
+            if (notNull) {
                 out.add(Phase.SWITCH_READS, Step.ddl("set " + n + " NOT NULL (proved by the validated check, no scan)",
                         Ddl.setNotNull(t, n), Ddl.dropNotNull(t, n), LockLevel.ACCESS_EXCLUSIVE, tableName));
             }
-            swapStep(before, after, pk, uniques, newChecks, indexCopies, fks);
+            swapStep(before, after, pk, uniques, newChecks, indexCopies, fks, addedUniques);
             for (Fk fk : fks) {
                 if (fk.constraint().validated()) {
                     out.add(Phase.SWITCH_READS, Step.ddl("validate foreign key " + fk.constraint().name() + " on " + fk.table(),
@@ -468,7 +515,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
         }
 
         private void swapStep(SyncTrigger before, SyncTrigger after, Optional<Constraint> pk, List<Constraint> uniques,
-                List<String[]> newChecks, Map<Index, String[]> indexCopies, List<Fk> fks) {
+                List<String[]> newChecks, Map<Index, String[]> indexCopies, List<Fk> fks, List<String[]> addedUniques) {
             List<String> fwd = new ArrayList<>();
             List<String> back = new ArrayList<>();
             Map<String, String> copyOfConstraint = new LinkedHashMap<>(); // constraint → copy index name
@@ -490,8 +537,11 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             Map<String, String> oldUnique = new LinkedHashMap<>();
             uniques.forEach(u -> oldUnique.put(u.name(), names.claim(Names.bounded("tandem_old", id, u.name()))));
             List<String[]> checkRenames = new ArrayList<>(); // {original, copy, old name}
+            List<String[]> addedChecks = new ArrayList<>(); // {name, copy}: checks the set adds, no original to move aside
             for (String[] k : newChecks) {
-                if (k[2] != null) {
+                if (k[2] != null && k.length > 4) {
+                    addedChecks.add(new String[] {k[2], k[0]});
+                } else if (k[2] != null) {
                     checkRenames.add(new String[] {k[2], k[0], names.claim(Names.bounded("tandem_old", id, k[2]))});
                 }
             }
@@ -510,10 +560,17 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             pk.ifPresent(k -> fwd.add(Ddl.addConstraintUsingIndex(t, k.name(), "PRIMARY KEY", copyOfConstraint.get(k.name()))));
             uniques.forEach(u -> fwd.add(Ddl.addConstraintUsingIndex(t, u.name(), "UNIQUE", copyOfConstraint.get(u.name()))));
             checkRenames.forEach(k -> fwd.add(renameConstraint(k[1], k[0])));
-            plainDefault.ifPresent(d -> {
-                fwd.add(Ddl.dropDefault(t, r));
-                fwd.add(Ddl.setDefault(t, c, newDefault(d)));
-            });
+            addedChecks.forEach(k -> fwd.add(renameConstraint(k[1], k[0])));
+            addedUniques.forEach(u -> fwd.add(Ddl.addConstraintUsingIndex(t, u[0], "UNIQUE", u[1])));
+            if (set.setDefault().isPresent()) {
+                plainDefault.ifPresent(d -> fwd.add(Ddl.dropDefault(t, r)));
+                fwd.add(Ddl.setDefault(t, c, set.setDefault().get().defaultExpr()));
+            } else {
+                plainDefault.ifPresent(d -> {
+                    fwd.add(Ddl.dropDefault(t, r));
+                    fwd.add(Ddl.setDefault(t, c, newDefault(d)));
+                });
+            }
             if (sequences) {
                 fwd.add(ColumnSequences.move(t, r, c));
             }
@@ -533,6 +590,8 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
                 tx.add(renameConstraint(k[0], k[1]));
                 tx.add(renameConstraint(k[2], k[0]));
             });
+            addedChecks.forEach(k -> tx.add(renameConstraint(k[0], k[1])));
+            addedUniques.forEach(u -> tx.add(Ddl.dropConstraint(t, u[0])));
             oldUnique.forEach((u, old) -> {
                 tx.add(Ddl.dropConstraint(t, u));
                 tx.add(renameConstraint(old, u));
@@ -544,6 +603,9 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             });
             if (sequences) {
                 tx.add(ColumnSequences.move(t, c, r));
+            }
+            if (set.setDefault().isPresent() && plainDefault.isEmpty()) {
+                tx.add(Ddl.dropDefault(t, c));
             }
             plainDefault.ifPresent(d -> {
                 tx.add(Ddl.dropDefault(t, c));
@@ -559,6 +621,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             back.add(aroundViews(views, String.join(";\n", tx)));
             pk.ifPresent(k -> back.add(createOfConstraint.get(k.name())));
             uniques.forEach(u -> back.add(createOfConstraint.get(u.name())));
+            addedUniques.forEach(u -> back.add(u[2]));
             fks.stream().filter(fk -> fk.constraint().validated())
                     .forEach(fk -> back.add(Ddl.validateConstraint(fk.table(), fk.constraint().name())));
 
