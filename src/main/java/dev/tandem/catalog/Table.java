@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param acl relacl as text ("" when default)
  * @param rowEstimate reltuples (-1 when never analyzed)
  * @param comment table comment, if any
+ * @param replicaIdentity {@code relreplident} and its index ({@link ReplicaIdentity#DEFAULT} when never changed)
  */
 public record Table(
         QualifiedName name,
@@ -27,13 +28,26 @@ public record Table(
         List<Trigger> triggers,
         String acl,
         long rowEstimate,
-        Optional<String> comment) {
+        Optional<String> comment,
+        ReplicaIdentity replicaIdentity) {
 
     public Table {
+        java.util.Objects.requireNonNull(replicaIdentity);
         columns = List.copyOf(columns);
         constraints = List.copyOf(constraints);
         indexes = List.copyOf(indexes);
         triggers = List.copyOf(triggers);
+    }
+
+    /** A table with the default replica identity. */
+    public Table(QualifiedName name, String kind, List<Column> columns, List<Constraint> constraints, List<Index> indexes,
+                 List<Trigger> triggers, String acl, long rowEstimate, Optional<String> comment) {
+        this(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment, ReplicaIdentity.DEFAULT);
+    }
+
+    /** The same table with another replica identity. */
+    public Table withReplicaIdentity(ReplicaIdentity identity) {
+        return new Table(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment, identity);
     }
 
     public Optional<Column> column(String columnName) {

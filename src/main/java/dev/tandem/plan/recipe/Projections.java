@@ -26,7 +26,7 @@ final class Projections {
         Table tb = table.get();
         List<Column> columns = tb.columns().stream().map(c -> c.name().equals(column) ? change.apply(c) : c).toList();
         return before.with(new Table(tb.name(), tb.kind(), columns, tb.constraints(), tb.indexes(), tb.triggers(), tb.acl(),
-                tb.rowEstimate(), tb.comment()));
+                tb.rowEstimate(), tb.comment(), tb.replicaIdentity()));
     }
 
     static CatalogSnapshot constraints(CatalogSnapshot before, QualifiedName t, UnaryOperator<List<Constraint>> change,
@@ -41,7 +41,7 @@ final class Projections {
         List<Index> indexes = new ArrayList<>(indexChange.apply(new ArrayList<>(tb.indexes())));
         indexes.sort((a, b) -> a.name().compareTo(b.name()));
         return before.with(new Table(tb.name(), tb.kind(), tb.columns(), constraints, indexes, tb.triggers(), tb.acl(),
-                tb.rowEstimate(), tb.comment()));
+                tb.rowEstimate(), tb.comment(), tb.replicaIdentity()));
     }
 
     static <T> List<T> plus(List<T> list, T item) {
