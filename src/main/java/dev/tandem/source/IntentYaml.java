@@ -57,7 +57,13 @@ final class IntentYaml {
             if (c.unique()) {
                 raw(col, "unique", "true");
             }
-            c.check().ifPresent(v -> kv(col, "check", v));
+            if (c.checkName().isPresent()) {
+                List<String> k = new ArrayList<>();
+                kv(k, "name", c.checkName().get()); kv(k, "expression", c.check().orElseThrow());
+                raw(col, "check", map(k));
+            } else {
+                c.check().ifPresent(v -> kv(col, "check", v));
+            }
             c.references().ifPresent(r -> {
                 List<String> ref = new ArrayList<>();
                 kv(ref, "table", r.table().toString()); kv(ref, "column", r.column());

@@ -48,4 +48,24 @@ class ReplicaEnumExclusionReaderTest {
         String extra = refused("changes:\n  - set_replica_identity: {table: tasks, identity: full, index: x}\n");
         assertTrue(extra.contains("field 'index': only identity: index takes an index"), extra);
     }
+
+    @Test
+    void addColumnCheckWithAName() throws Exception {
+        Migration m = read("""
+                changes:
+                  - add_column: {table: tasks, column: {name: e, type: int, check: {name: tasks_e_positive, expression: "e > 0"}}}
+                  - add_column: {table: tasks, column: {name: f, type: int, check: "f > 0"}}
+                """);
+        AddColumn.NewColumn named = ((AddColumn) m.changes().get(0)).column();
+        assertEquals(Optional.of("tasks_e_positive"), named.checkName());
+        assertEquals(Optional.of("e > 0"), named.check());
+        AddColumn.NewColumn plain = ((AddColumn) m.changes().get(1)).column();
+        assertEquals(Optional.empty(), plain.checkName());
+        assertEquals(Optional.of("f > 0"), plain.check());
+
+        String unknown = refused("changes:\n  - add_column: {table: t, column: {name: e, type: int, check: {nam: x, expression: \"e > 0\"}}}\n");
+        assertTrue(unknown.contains("0001_m.yaml:2:") && unknown.contains("unknown field 'nam'"), unknown);
+        String noExpr = refused("changes:\n  - add_column: {table: t, column: {name: e, type: int, check: {name: x}}}\n");
+        assertTrue(noExpr.contains("0001_m.yaml:2:") && noExpr.contains("'expression'"), noExpr);
+    }
 }
