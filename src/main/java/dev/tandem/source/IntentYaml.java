@@ -87,6 +87,10 @@ final class IntentYaml {
             k.onUpdate().ifPresent(v -> raw(f, "on_update", action(v)));
         } else if (i instanceof AddUnique u) {
             table(f, u.table()); kv(f, "name", u.name()); raw(f, "columns", list(u.columns()));
+            if (!u.include().isEmpty()) {
+                raw(f, "include", list(u.include()));
+            }
+            with(f, u.with());
         } else if (i instanceof DropConstraint d) {
             table(f, d.table()); kv(f, "name", d.name());
         } else if (i instanceof CreateIndex c) {
@@ -96,6 +100,7 @@ final class IntentYaml {
             if (!c.include().isEmpty()) {
                 raw(f, "include", list(c.include()));
             }
+            with(f, c.with());
         } else if (i instanceof DropIndex d) {
             kv(f, "name", d.index().toString()); d.table().ifPresent(t -> table(f, t));
         } else if (i instanceof SetDefault s) {
@@ -159,6 +164,14 @@ final class IntentYaml {
 
     private static void kv(List<String> f, String key, String value) {
         f.add(key + ": " + Json.quote(value));
+    }
+
+    private static void with(List<String> f, java.util.Map<String, String> parameters) {
+        if (!parameters.isEmpty()) {
+            List<String> p = new ArrayList<>();
+            parameters.forEach((k, v) -> kv(p, k, v));
+            raw(f, "with", map(p));
+        }
     }
 
     private static void raw(List<String> f, String key, String yaml) {

@@ -68,4 +68,26 @@ class ReplicaEnumExclusionReaderTest {
         String noExpr = refused("changes:\n  - add_column: {table: t, column: {name: e, type: int, check: {name: x}}}\n");
         assertTrue(noExpr.contains("0001_m.yaml:2:") && noExpr.contains("'expression'"), noExpr);
     }
+
+    @Test
+    void indexStorageParametersAndUniqueInclude() throws Exception {
+        Migration m = read("""
+                changes:
+                  - create_index: {table: tasks, name: i, columns: [title], with: {fillfactor: 70}}
+                  - add_unique: {table: users, name: u, columns: [email], include: [full_name], with: {deduplicate_items: "off"}}
+                """);
+        assertEquals(java.util.Map.of("fillfactor", "70"), ((CreateIndex) m.changes().get(0)).with());
+        AddUnique u = (AddUnique) m.changes().get(1);
+        assertEquals(java.util.List.of("full_name"), u.include());
+        assertEquals(java.util.Map.of("deduplicate_items", "off"), u.with());
+
+        String injected = refused("changes:\n  - create_index: {table: t, name: i, columns: [a], with: {fillfactor: \"70); DROP TABLE t; --\"}}\n");
+        assertTrue(injected.contains("0001_m.yaml:2:") && injected.contains("expected a number or a word"), injected);
+        String badName = refused("changes:\n  - create_index: {table: t, name: i, columns: [a], with: {\"Fill Factor\": 70}}\n");
+        assertTrue(badName.contains("0001_m.yaml:2:") && badName.contains("not a storage parameter name"), badName);
+        String notMap = refused("changes:\n  - add_unique: {table: t, name: u, columns: [a], with: [fillfactor]}\n");
+        assertTrue(notMap.contains("0001_m.yaml:2:") && notMap.contains("expected a mapping"), notMap);
+        String keyTwice = refused("changes:\n  - add_unique: {table: t, name: u, columns: [a], include: [a]}\n");
+        assertTrue(keyTwice.contains("already a key column"), keyTwice);
+    }
 }
