@@ -45,7 +45,8 @@ import java.util.TreeMap;
  *       owning primary-key/unique/exclusion constraint);</li>
  *   <li>non-internal triggers ({@code pg_get_triggerdef}, {@code tgenabled}, function as
  *       {@code "schema.name"}), {@code relacl} as text ("" when NULL, i.e. default privileges),
- *       {@code reltuples} (−1 or 0 when never analyzed), the table comment.</li>
+ *       {@code reltuples} (−1 or 0 when never analyzed), the table comment, the replica identity
+ *       ({@code relreplident} and the index marked {@code indisreplident}).</li>
  * </ul>
  * All names are raw (unquoted); quote them with {@link Ident} when rendering SQL.
  * <p>The catalog is read in one REPEATABLE READ, READ ONLY transaction when the connection is in
@@ -190,7 +191,10 @@ public final class CatalogReader {
                  AND (n.nspname <> ? OR ? = ANY (?::text[]))
             )
             SELECT c.oid::bigint, n.nspname::text, c.relname::text, c.relkind::text,
-                   coalesce(c.relacl::text, ''), c.reltuples::bigint, obj_description(c.oid, 'pg_class')
+                   coalesce(c.relacl::text, ''), c.reltuples::bigint, obj_description(c.oid, 'pg_class'),
+                   c.relreplident::text,
+                   (SELECT ic.relname::text FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+                     WHERE x.indrelid = c.oid AND x.indisreplident LIMIT 1)
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.oid IN (SELECT oid FROM target UNION SELECT oid FROM referencing)
              ORDER BY n.nspname, c.relname
@@ -333,6 +337,7 @@ public final class CatalogReader {
         final String acl;
         final long rowEstimate;
         final Optional<String> comment;
+        ReplicaIdentity replicaIdentity = ReplicaIdentity.DEFAULT;
         final List<Column> columns = new ArrayList<>();
         final List<Constraint> constraints = new ArrayList<>();
         final List<Index> indexes = new ArrayList<>();
@@ -352,7 +357,7 @@ public final class CatalogReader {
         Table build() {
             Optional<Partitioning> p = partitionKey == null ? Optional.empty()
                     : Optional.of(new Partitioning(partitionKey, partitionKeyColumns, partitions));
-            return new Table(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment, p);
+            return new Table(name, kind, columns, constraints, indexes, triggers, acl, rowEstimate, comment, p, replicaIdentity);
         }
     }
 
@@ -369,10 +374,12 @@ public final class CatalogReader {
             ps.setArray(4, c.createArrayOf("text", schemaArray));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    tables.put(rs.getLong(1), new TableParts(
+                    TableParts parts = new TableParts(
                             new QualifiedName(rs.getString(2), rs.getString(3)),
                             rs.getString(4), rs.getString(5), rs.getLong(6),
-                            Optional.ofNullable(rs.getString(7))));
+                            Optional.ofNullable(rs.getString(7)));
+                    parts.replicaIdentity = ReplicaIdentity.of(rs.getString(8), rs.getString(9));
+                    tables.put(rs.getLong(1), parts);
                 }
             }
         }

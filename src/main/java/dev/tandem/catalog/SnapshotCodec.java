@@ -16,11 +16,12 @@ import java.util.TreeMap;
  * {@code tandem check --schema-snapshot} (reads it): every field of every record, so that
  * {@code decode(encode(s)).equals(s)}. Shape:
  * {@code {"format":"tandem-catalog-snapshot","version":1,"server_version_num":…,"tables":[{schema,name,kind,
- * columns,constraints,indexes,triggers,acl,row_estimate,comment}],"views":[{schema,name,materialized,definition,
+ * columns,constraints,indexes,triggers,acl,row_estimate,comment[,replica_identity,replica_identity_index]}],"views":[{schema,name,materialized,definition,
  * columns,reads:[{schema,table,column}],table_schema,table,sources[,tandem]}]}}; absent optionals are {@code null}; {@code tandem} only when true.
  * A partitioned table also has {@code "partitioning":{key,key_columns,partitions:[{schema,name,parent_schema,parent,
  * bound,leaf,key_columns}]}} (absent for other tables and in documents written before partitions were read).
- * A document without {@code "views"} (written before views were read) decodes with no views.
+ * A document without {@code "views"} (written before views were read) decodes with no views; a table
+ * without {@code "replica_identity"} (written only when not the default) has the default one.
  * <p>Decoding is strict about the members it needs and names the first one that is missing or of
  * the wrong type; unknown members are ignored (a newer writer may add some).
  */
@@ -155,6 +156,10 @@ public final class SnapshotCodec {
             pm.put("partitions", parts);
             m.put("partitioning", pm);
         });
+        if (!t.replicaIdentity().equals(ReplicaIdentity.DEFAULT)) {
+            m.put("replica_identity", t.replicaIdentity().mode());
+            t.replicaIdentity().index().ifPresent(i -> m.put("replica_identity_index", i));
+        }
         return m;
     }
 
@@ -252,8 +257,11 @@ public final class SnapshotCodec {
                 }
                 partitioning = Optional.of(new Partitioning(string(pm, "key"), strings(pm, "key_columns"), parts));
             }
+            ReplicaIdentity identity = m.containsKey("replica_identity")
+                    ? ReplicaIdentity.of(string(m, "replica_identity"), m.containsKey("replica_identity_index") ? optional(m, "replica_identity_index").orElse(null) : null)
+                    : ReplicaIdentity.DEFAULT;
             return new Table(name, string(m, "kind"), columns, constraints, indexes, triggers, string(m, "acl"),
-                    number(m, "row_estimate"), optional(m, "comment"), partitioning);
+                    number(m, "row_estimate"), optional(m, "comment"), partitioning, identity);
         }
 
         @SuppressWarnings("unchecked")

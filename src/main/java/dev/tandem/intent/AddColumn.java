@@ -27,10 +27,22 @@ public record AddColumn(Position position, TableRef table, NewColumn column, Opt
      * @param unique whether a unique constraint is added on the column
      * @param check a CHECK expression, if any
      * @param references a foreign key, if any
+     * @param checkName the name of the CHECK constraint when the author gave one
+     *                  ({@code check: {name, expression}}); empty: Tandem derives {@code <table>_<column>_check}
      */
     public record NewColumn(String name, String type, boolean nullable, Optional<String> defaultExpr, boolean unique,
-                            Optional<String> check, Optional<References> references) {
+                            Optional<String> check, Optional<References> references, Optional<String> checkName) {
+        /** A column whose check, if any, gets the derived name. */
+        public NewColumn(String name, String type, boolean nullable, Optional<String> defaultExpr, boolean unique,
+                         Optional<String> check, Optional<References> references) {
+            this(name, type, nullable, defaultExpr, unique, check, references, Optional.empty());
+        }
+
         public NewColumn {
+            Objects.requireNonNull(checkName);
+            if (checkName.isPresent() && check.isEmpty()) {
+                throw new IllegalArgumentException("a check name without a check expression");
+            }
             Objects.requireNonNull(name);
             Objects.requireNonNull(type);
             Objects.requireNonNull(defaultExpr);

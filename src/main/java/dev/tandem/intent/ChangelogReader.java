@@ -93,6 +93,7 @@ public final class ChangelogReader {
         m.put("change_column_type", IntentParser.of(List.of("table", "column", "type", "up", "down"), ChangelogReader::changeColumnType));
         m.put("set_comment", MetadataIntents.SET_COMMENT);
         m.put("rename_constraint", MetadataIntents.RENAME_CONSTRAINT);
+        m.put("set_replica_identity", MetadataIntents.SET_REPLICA_IDENTITY);
         PARSERS = Collections.unmodifiableMap(m);
     }
 

@@ -30,6 +30,7 @@ final class ColumnIntentParsers {
     static final List<String> MERGE_COLUMNS = List.of("table", "columns", "into", "down");
 
     private static final List<String> COLUMN_FIELDS = List.of("name", "type", "nullable", "default", "unique", "check", "references");
+    private static final List<String> CHECK_FIELDS = List.of("name", "expression");
     private static final List<String> REFERENCE_FIELDS = List.of("table", "column", "on_delete");
     private static final List<String> DERIVED_FIELDS = List.of("name", "type", "up", "nullable");
     private static final Map<String, String> ON_DELETE = Map.of("cascade", "CASCADE", "restrict", "RESTRICT",
@@ -49,8 +50,21 @@ final class ColumnIntentParsers {
             refs = Optional.of(new AddColumn.References(r.table("table"), r.identifier("column"),
                     r.optionalString("on_delete").map(v -> onDelete(r, v))));
         }
+        Optional<String> check = Optional.empty();
+        Optional<String> checkName = Optional.empty();
+        if (col.has("check") && col.isMapping("check")) {
+            // check: {name, expression} names the constraint
+            Nested k = col.nested("check", CHECK_FIELDS);
+            checkName = Optional.of(k.identifier("name"));
+            check = Optional.of(k.string("expression"));
+            if (check.get().isBlank()) {
+                throw k.error("expression", "must not be blank");
+            }
+        } else {
+            check = col.optionalString("check");
+        }
         AddColumn.NewColumn column = new AddColumn.NewColumn(name, type, col.bool("nullable", true), def,
-                col.bool("unique", false), col.optionalString("check"), refs);
+                col.bool("unique", false), check, refs, checkName);
         return new AddColumn(f.position(), table, column, f.optionalString("up"));
     }
 
@@ -183,6 +197,10 @@ final class ColumnIntentParsers {
 
         Nested nested(String key, List<String> allowed) {
             return read(file, kind, path + "." + key, entries.get(key).value(), allowed);
+        }
+
+        boolean isMapping(String key) {
+            return entries.containsKey(key) && entries.get(key).value() instanceof MappingNode;
         }
 
         List<String> keys() {

@@ -39,14 +39,20 @@ final class ConstraintIntents {
     static final IntentParser ADD_FOREIGN_KEY = IntentParser.of(
             List.of("table", "name", "columns", "references", "on_delete", "on_update", "up"), ConstraintIntents::addForeignKey);
 
-    static final IntentParser ADD_UNIQUE = IntentParser.of(List.of("table", "name", "columns"), f ->
-            new AddUnique(f.position(), f.requiredTable("table"), f.requiredIdentifier("name"), identifierList(f, "columns", true)));
+    static final IntentParser ADD_UNIQUE = IntentParser.of(List.of("table", "name", "columns", "include", "with"), f -> {
+        List<String> columns = identifierList(f, "columns", true);
+        List<String> include = f.has("include") ? identifierList(f, "include", true) : List.of();
+        include.stream().filter(columns::contains).findFirst().ifPresent(c -> {
+            throw f.error("include", "'" + c + "' is already a key column");
+        });
+        return new AddUnique(f.position(), f.requiredTable("table"), f.requiredIdentifier("name"), columns, include, storageParameters(f, "with"));
+    });
 
     static final IntentParser DROP_CONSTRAINT = IntentParser.of(List.of("table", "name"), f ->
             new DropConstraint(f.position(), f.requiredTable("table"), f.requiredIdentifier("name")));
 
     static final IntentParser CREATE_INDEX = IntentParser.of(
-            List.of("table", "name", "columns", "unique", "method", "where", "include"), ConstraintIntents::createIndex);
+            List.of("table", "name", "columns", "unique", "method", "where", "include", "with"), ConstraintIntents::createIndex);
 
     static final IntentParser DROP_INDEX = IntentParser.of(List.of("name", "table"), f -> new DropIndex(f.position(),
             f.requiredTable("name"), f.has("table") ? Optional.of(f.requiredTable("table")) : Optional.empty()));
@@ -94,7 +100,42 @@ final class ConstraintIntents {
         Optional<String> method = f.has("method") ? Optional.of(f.requiredIdentifier("method")) : Optional.empty();
         Optional<String> where = f.has("where") ? Optional.of(nonBlank(f, "where")) : Optional.empty();
         List<String> include = f.has("include") ? identifierList(f, "include", true) : List.of();
-        return new CreateIndex(f.position(), table, name, columns, unique, method, where, include);
+        return new CreateIndex(f.position(), table, name, columns, unique, method, where, include, storageParameters(f, "with"));
+    }
+
+    private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_.+-]+");
+
+    /**
+     * An optional mapping of storage parameters ({@code with: {fillfactor: 70}}): each name a
+     * lower-case word, each value a number or a word (on, off, auto…), so that rendering them
+     * into {@code WITH (…)} needs no quoting; absent is empty.
+     */
+    static Map<String, String> storageParameters(IntentFields f, String field) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!f.has(field)) {
+            return out;
+        }
+        Node n = f.node(field).orElseThrow();
+        String file = f.position().file();
+        if (!(n instanceof MappingNode map)) {
+            throw f.error(field, "expected a mapping {parameter: value}, e.g. {fillfactor: 70}, got " + YamlNodes.describe(n));
+        }
+        for (YamlNodes.Entry e : YamlNodes.entries(file, map, f.kind() + ": " + field + ": ").values()) {
+            if (!PARAMETER.matcher(e.key()).matches()) {
+                throw YamlNodes.error(e.keyPosition(), f.kind() + ": field '" + field + "': '" + e.key() + "' is not a storage parameter name");
+            }
+            String value = YamlNodes.scalarText(file, e.value(), f.kind() + ": field '" + field + "." + e.key() + "'");
+            if (!VALUE.matcher(value).matches()) {
+                throw YamlNodes.error(YamlNodes.position(file, e.value()), f.kind() + ": field '" + field + "." + e.key()
+                        + "': expected a number or a word, got '" + value + "'");
+            }
+            out.put(e.key(), value);
+        }
+        if (out.isEmpty()) {
+            throw f.error(field, "must name at least one parameter");
+        }
+        return out;
     }
 
     private static Optional<String> action(IntentFields f, String field) {

@@ -9,7 +9,8 @@ public sealed interface Intent permits RenameColumn,
         CreateTable, DropTable, RenameTable, RawSql,
         SetNotNull, DropNotNull, SetDefault, DropDefault, AddCheck, AddForeignKey, AddUnique, DropConstraint, CreateIndex, DropIndex,
         AddColumn, DropColumn, SplitColumn, MergeColumns,
-        ChangeColumnType, SetComment, RenameConstraint {
+        ChangeColumnType, SetComment, RenameConstraint,
+        SetReplicaIdentity {
     /** The YAML key of this intent kind, e.g. {@code rename_column}. */
     String kind();
 

@@ -49,7 +49,8 @@ public final class Planner {
             Map.entry(dev.tandem.intent.MergeColumns.class, new dev.tandem.plan.recipe.MergeColumnsRecipe()),
             Map.entry(ChangeColumnType.class, new ChangeColumnTypeRecipe()),
             Map.entry(dev.tandem.intent.SetComment.class, new dev.tandem.plan.recipe.SetCommentRecipe()),
-            Map.entry(dev.tandem.intent.RenameConstraint.class, new dev.tandem.plan.recipe.RenameConstraintRecipe()));
+            Map.entry(dev.tandem.intent.RenameConstraint.class, new dev.tandem.plan.recipe.RenameConstraintRecipe()),
+            Map.entry(dev.tandem.intent.SetReplicaIdentity.class, new dev.tandem.plan.recipe.SetReplicaIdentityRecipe()));
 
     private static final dev.tandem.plan.recipe.ColumnChangeSetRecipe COLUMN_CHANGE_SETS = new dev.tandem.plan.recipe.ColumnChangeSetRecipe();
 

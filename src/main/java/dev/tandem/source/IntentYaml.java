@@ -59,7 +59,13 @@ final class IntentYaml {
             if (c.unique()) {
                 raw(col, "unique", "true");
             }
-            c.check().ifPresent(v -> kv(col, "check", v));
+            if (c.checkName().isPresent()) {
+                List<String> k = new ArrayList<>();
+                kv(k, "name", c.checkName().get()); kv(k, "expression", c.check().orElseThrow());
+                raw(col, "check", map(k));
+            } else {
+                c.check().ifPresent(v -> kv(col, "check", v));
+            }
             c.references().ifPresent(r -> {
                 List<String> ref = new ArrayList<>();
                 kv(ref, "table", r.table().toString()); kv(ref, "column", r.column());
@@ -83,6 +89,10 @@ final class IntentYaml {
             k.onUpdate().ifPresent(v -> raw(f, "on_update", action(v)));
         } else if (i instanceof AddUnique u) {
             table(f, u.table()); kv(f, "name", u.name()); raw(f, "columns", list(u.columns()));
+            if (!u.include().isEmpty()) {
+                raw(f, "include", list(u.include()));
+            }
+            with(f, u.with());
         } else if (i instanceof AddCheck k && k.up().isEmpty()) {
             table(f, k.table()); kv(f, "name", k.name()); kv(f, "check", k.check());
         } else if (i instanceof RenameConstraint r) {
@@ -96,6 +106,7 @@ final class IntentYaml {
             if (!c.include().isEmpty()) {
                 raw(f, "include", list(c.include()));
             }
+            with(f, c.with());
         } else if (i instanceof DropIndex d) {
             kv(f, "name", d.index().toString()); d.table().ifPresent(t -> table(f, t));
         } else if (i instanceof SetDefault s) {
@@ -181,6 +192,14 @@ final class IntentYaml {
 
     private static void kv(List<String> f, String key, String value) {
         f.add(key + ": " + Json.quote(value));
+    }
+
+    private static void with(List<String> f, java.util.Map<String, String> parameters) {
+        if (!parameters.isEmpty()) {
+            List<String> p = new ArrayList<>();
+            parameters.forEach((k, v) -> kv(p, k, v));
+            raw(f, "with", map(p));
+        }
     }
 
     private static void raw(List<String> f, String key, String yaml) {

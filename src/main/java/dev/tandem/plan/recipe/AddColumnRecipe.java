@@ -129,7 +129,7 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
                     Optional.of(new BackfillSpec(t, key, List.of(new BackfillSpec.Assignment(name, expr))))));
         }
         String notNull = c.nullable() ? null : names.claim(Names.bounded(t.name(), name, "not_null"));
-        String check = c.check().map(x -> names.claim(Names.bounded(t.name(), name, "check"))).orElse(null);
+        String check = c.check().map(x -> c.checkName().map(n -> namedCheck(intent, table, n)).orElseGet(() -> names.claim(Names.bounded(t.name(), name, "check")))).orElse(null);
         String fk = c.references().map(x -> names.claim(Names.bounded(t.name(), name, "fkey"))).orElse(null);
         String fkDef = c.references().map(r -> ValidatedConstraint.foreignKeyDefinition(name, refTable.get(), r.column(), r.onDelete())).orElse(null);
         String unique = c.unique() ? names.claim(Names.bounded(t.name(), name, "key")) : null;
@@ -187,6 +187,14 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
         }
     }
 
+    /** The author's name for the column's check, refused (exit 2) when a constraint of the table has it. */
+    private static String namedCheck(AddColumn intent, Optional<Table> table, String n) {
+        table.filter(tb -> tb.constraints().stream().anyMatch(k -> k.name().equals(n))).ifPresent(tb -> {
+            throw RecipeContext.error(intent.position(), KIND, "check name " + n + " is already taken by a constraint on table " + tb.name());
+        });
+        return n;
+    }
+
     @Override
     public CatalogSnapshot project(AddColumn intent, CatalogSnapshot before, PlanOptions options) {
         QualifiedName t = intent.table().resolve(options.defaultSchema());
@@ -201,7 +209,7 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
                 Optional.empty(), Optional.empty()));
         List<Constraint> constraints = new ArrayList<>(tb.constraints());
         String q = Ident.quote(c.name());
-        c.check().ifPresent(x -> constraints.add(new Constraint(Names.bounded(t.name(), c.name(), "check"), "c",
+        c.check().ifPresent(x -> constraints.add(new Constraint(c.checkName().orElse(Names.bounded(t.name(), c.name(), "check")), "c",
                 "CHECK (" + x + ")", true, List.of(c.name()), "", List.of())));
         c.references().ifPresent(r -> {
             QualifiedName rt = r.table().resolve(options.defaultSchema());
@@ -213,8 +221,7 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
             constraints.add(new Constraint(Names.bounded(t.name(), c.name(), "key"), "u", "UNIQUE (" + q + ")", true,
                     List.of(c.name()), "", List.of()));
         }
-        return before.with(new Table(tb.name(), tb.kind(), columns, constraints, tb.indexes(), tb.triggers(), tb.acl(),
-                tb.rowEstimate(), tb.comment()));
+        return before.with(tb.withColumns(columns).withConstraints(constraints));
     }
 
     /** A one-column unique constraint built through a concurrent unique index. */

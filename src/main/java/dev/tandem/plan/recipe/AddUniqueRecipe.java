@@ -11,6 +11,7 @@ import dev.tandem.plan.PlanOptions;
 import dev.tandem.plan.Recipe;
 import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.mechanics.ConcurrentIndexBuild;
+import dev.tandem.plan.mechanics.IndexStorage;
 import dev.tandem.plan.mechanics.Precheck;
 import dev.tandem.plan.mechanics.UniqueViaIndex;
 import dev.tandem.sql.Ident;
@@ -26,7 +27,10 @@ import java.util.Optional;
  * CONCURRENTLY (writes continue), then ADD CONSTRAINT … USING INDEX (brief ACCESS EXCLUSIVE). A
  * duplicate written between the count and the build makes the build fail; the executor then drops
  * the INVALID index it left, so nothing stays behind.
- * <p>Refused: unknown table or columns, a name already taken by a constraint on the table or by a
+ * <p>{@code include} columns go into the index as {@code INCLUDE (…)} and {@code with} as
+ * {@code WITH (…)} (btree's {@code fillfactor}, {@code deduplicate_items}); PostgreSQL keeps both
+ * when the index becomes the constraint, and the undo rebuilds the index with them.
+ * <p>Refused: unknown table or columns (keys or INCLUDE), a btree storage parameter it does not know, a name already taken by a constraint on the table or by a
  * relation (index, table) in the schema.
  */
 public final class AddUniqueRecipe implements Recipe<AddUnique> {
@@ -38,6 +42,10 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         Optional<Table> table = look.table(t);
         look.columns(table, intent.columns());
+        look.columns(table, intent.include());
+        IndexStorage.refusal("btree", intent.with()).ifPresent(m -> {
+            throw look.error(m);
+        });
         look.nameFree(table, intent.name(), true);
         intent.columns().forEach(c -> out.touch(t + "." + c));
         out.add(Phase.SWITCH_READS, Precheck.step("count duplicate keys for " + intent.name() + " (fails with the count before any DDL)", t,
@@ -46,12 +54,19 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
                         + "); unique constraint " + intent.name() + " cannot be added",
                 "remove or change the duplicate rows first"));
         UniqueViaIndex unique = new UniqueViaIndex(t, intent.name(),
-                ConcurrentIndexBuild.create(t, intent.name(), true, "btree (" + String.join(", ", quoted(intent.columns())) + ")"), "");
+                ConcurrentIndexBuild.create(t, intent.name(), true, usingRest(intent)), "");
         unique.steps().forEach(s -> out.add(Phase.SWITCH_READS, s));
         out.note(Phase.SWITCH_READS, "Unique constraint " + intent.name() + " on " + t + " is enforced.");
         if (ctx.offline()) {
             out.warn("offline plan: whether " + t + " and its columns exist and the name " + intent.name() + " is free is not known; pass --url");
         }
+    }
+
+    /** "btree (keys) [INCLUDE (…)] [WITH (…)]". */
+    static String usingRest(AddUnique intent) {
+        return "btree (" + String.join(", ", quoted(intent.columns())) + ")"
+                + (intent.include().isEmpty() ? "" : " INCLUDE (" + String.join(", ", quoted(intent.include())) + ")")
+                + IndexStorage.clause(intent.with());
     }
 
     static List<String> quoted(List<String> names) {
@@ -63,8 +78,8 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
         QualifiedName t = intent.table().resolve(options.defaultSchema());
         String cols = String.join(", ", quoted(intent.columns()));
         Constraint k = new Constraint(intent.name(), "u", "UNIQUE (" + cols + ")", true, intent.columns(), "", List.of());
-        Index i = new Index(intent.name(), "CREATE UNIQUE INDEX " + Ident.quote(intent.name()) + " ON " + t.sql() + " USING btree (" + cols + ")",
-                "btree", true, false, true, intent.columns(), Collections.nCopies(intent.columns().size(), ""), List.of(),
+        Index i = new Index(intent.name(), "CREATE UNIQUE INDEX " + Ident.quote(intent.name()) + " ON " + t.sql() + " USING " + usingRest(intent),
+                "btree", true, false, true, intent.columns(), Collections.nCopies(intent.columns().size(), ""), intent.include(),
                 Optional.empty(), Optional.of(intent.name()));
         return Projections.constraints(before, t, l -> Projections.plus(l, k), l -> Projections.plus(l, i));
     }

@@ -708,7 +708,6 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             columns.add(new Column(old.name(), columns.size() + 1, newType, old.notNull(), old.defaultExpr(), old.identity(), "",
                     old.collation().filter(k -> TypeChange.collatable(newType)), old.comment()));
         }
-        return before.with(new Table(tb.name(), tb.kind(), columns, tb.constraints(), tb.indexes(), tb.triggers(), tb.acl(),
-                tb.rowEstimate(), tb.comment()));
+        return before.with(tb.withColumns(columns));
     }
 }

@@ -277,7 +277,6 @@ final class ColumnReshape {
             columns.add(new Column(n.name(), columns.size() + 1, n.type(), !n.nullable(), Optional.empty(), "", "",
                     Optional.empty(), Optional.empty()));
         }
-        return before.with(new Table(without.name(), without.kind(), columns, without.constraints(), without.indexes(),
-                without.triggers(), without.acl(), without.rowEstimate(), without.comment()));
+        return before.with(without.withColumns(columns));
     }
 }

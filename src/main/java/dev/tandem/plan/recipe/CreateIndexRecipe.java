@@ -29,9 +29,11 @@ import java.util.regex.Pattern;
  * <p>Each entry of {@code columns} is rendered as: a column name (quoted), optionally followed by
  * an operator class and {@code ASC|DESC} / {@code NULLS FIRST|LAST}; anything else is an
  * expression, written in parentheses ({@code lower(email)} → {@code (lower(email))}), ordering words
- * at its end kept outside. {@code where} is the author's SQL; {@code include} are column names.
+ * at its end kept outside. {@code where} is the author's SQL; {@code include} are column names;
+ * {@code with} becomes {@code WITH (p = v, …)} after them, each parameter checked against the
+ * access method ({@link dev.tandem.plan.mechanics.IndexStorage}).
  * <p>Refused: unknown table, unknown plain or INCLUDE columns, a name taken by a relation in the
- * schema, {@code unique} with a method other than btree.
+ * schema, {@code unique} with a method other than btree, a storage parameter the method does not take.
  */
 public final class CreateIndexRecipe implements Recipe<CreateIndex> {
     private static final String KIND = "create_index";
@@ -57,6 +59,9 @@ public final class CreateIndexRecipe implements Recipe<CreateIndex> {
             out.touch(t + "." + k.column());
         });
         look.columns(table, intent.include());
+        dev.tandem.plan.mechanics.IndexStorage.refusal(method, intent.with()).ifPresent(m -> {
+            throw look.error(m);
+        });
         String create = ConcurrentIndexBuild.create(t, intent.name(), intent.unique(), usingRest(intent, keys, method));
         Phase phase = intent.unique() ? Phase.SWITCH_READS : Phase.EXPAND;
         if (intent.unique()) {
@@ -77,6 +82,7 @@ public final class CreateIndexRecipe implements Recipe<CreateIndex> {
     static String usingRest(CreateIndex intent, List<Key> keys, String method) {
         return Ident.quote(method) + " (" + String.join(", ", keys.stream().map(Key::sql).toList()) + ")"
                 + (intent.include().isEmpty() ? "" : " INCLUDE (" + String.join(", ", intent.include().stream().map(Ident::quote).toList()) + ")")
+                + dev.tandem.plan.mechanics.IndexStorage.clause(intent.with())
                 + intent.where().map(w -> " WHERE (" + w + ")").orElse("");
     }
 

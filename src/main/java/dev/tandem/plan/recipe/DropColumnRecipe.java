@@ -193,7 +193,7 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
                 || (k.isCheck() && SqlTokens.mentionsColumn(k.definition(), g)))).toList();
         List<Index> indexes = tb.indexes().stream().filter(i -> gone.stream().noneMatch(g -> i.covers(g)
                 || SqlTokens.mentionsColumn(SqlTokens.afterKeyword(i.definition(), "using"), g))).toList();
-        return new Table(tb.name(), tb.kind(), columns, constraints, indexes, tb.triggers(), tb.acl(), tb.rowEstimate(), tb.comment());
+        return tb.withColumns(columns).withConstraints(constraints).withIndexes(indexes);
     }
 
     @Override

@@ -25,8 +25,7 @@ final class Projections {
         }
         Table tb = table.get();
         List<Column> columns = tb.columns().stream().map(c -> c.name().equals(column) ? change.apply(c) : c).toList();
-        return before.with(new Table(tb.name(), tb.kind(), columns, tb.constraints(), tb.indexes(), tb.triggers(), tb.acl(),
-                tb.rowEstimate(), tb.comment()));
+        return before.with(tb.withColumns(columns));
     }
 
     static CatalogSnapshot constraints(CatalogSnapshot before, QualifiedName t, UnaryOperator<List<Constraint>> change,
@@ -40,8 +39,7 @@ final class Projections {
         constraints.sort((a, b) -> a.name().compareTo(b.name()));
         List<Index> indexes = new ArrayList<>(indexChange.apply(new ArrayList<>(tb.indexes())));
         indexes.sort((a, b) -> a.name().compareTo(b.name()));
-        return before.with(new Table(tb.name(), tb.kind(), tb.columns(), constraints, indexes, tb.triggers(), tb.acl(),
-                tb.rowEstimate(), tb.comment()));
+        return before.with(tb.withConstraints(constraints).withIndexes(indexes));
     }
 
     static <T> List<T> plus(List<T> list, T item) {

@@ -313,8 +313,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
                 SqlTokens.replaceColumn(k.definition(), intent.column(), intent.to()), k.validated(),
                 k.columns().stream().map(c -> c.equals(intent.column()) ? intent.to() : c).toList(),
                 k.referencedTable(), k.referencedColumns())).toList();
-        CatalogSnapshot after = before.with(new Table(tb.name(), tb.kind(), columns, constraints, tb.indexes(), tb.triggers(), tb.acl(),
-                tb.rowEstimate(), tb.comment()));
+        CatalogSnapshot after = before.with(tb.withColumns(columns).withConstraints(constraints));
         Map<QualifiedName, View> views = new java.util.TreeMap<>(after.views());
         for (View v : before.viewsReading(t, intent.column())) {
             views.put(v.name(), new View(v.name(), v.materialized(), v.definition(), v.columns(),

@@ -141,8 +141,7 @@ public final class RenameTableRecipe implements Recipe<RenameTable> {
                         : k);
             }
             QualifiedName name = t.name().equals(old) ? renamed : t.name();
-            tables.put(name, new Table(name, t.kind(), t.columns(), constraints, t.indexes(), t.triggers(), t.acl(),
-                    t.rowEstimate(), t.comment()));
+            tables.put(name, t.withName(name).withConstraints(constraints));
         }
         // views over the table follow it (PostgreSQL binds them to its OID): they read the new name now
         Map<QualifiedName, dev.tandem.catalog.View> views = new TreeMap<>();

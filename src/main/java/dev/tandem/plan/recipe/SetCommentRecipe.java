@@ -63,7 +63,6 @@ public final class SetCommentRecipe implements Recipe<SetComment> {
             return Projections.column(before, t, intent.column().get(), c -> new Column(c.name(), c.position(), c.type(), c.notNull(),
                     c.defaultExpr(), c.identity(), c.generated(), c.collation(), intent.comment()));
         }
-        return before.table(t).map(tb -> before.with(new Table(tb.name(), tb.kind(), tb.columns(), tb.constraints(), tb.indexes(),
-                tb.triggers(), tb.acl(), tb.rowEstimate(), intent.comment()))).orElse(before);
+        return before.table(t).map(tb -> before.with(tb.withComment(intent.comment()))).orElse(before);
     }
 }

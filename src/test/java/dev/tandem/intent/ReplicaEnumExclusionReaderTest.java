@@ -1,0 +1,93 @@
+package dev.tandem.intent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.TandemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading {@code set_replica_identity}, the enum intents and {@code add_exclusion}: fields and errors at {@code file:line:column}. */
+class ReplicaEnumExclusionReaderTest {
+    @TempDir
+    Path dir;
+
+    Migration read(String yaml) throws Exception {
+        Path p = dir.resolve("0001_m.yaml");
+        Files.writeString(p, yaml);
+        return ChangelogReader.readFile(p);
+    }
+
+    String refused(String yaml) throws Exception {
+        Files.writeString(dir.resolve("0001_m.yaml"), yaml);
+        TandemException e = assertThrows(TandemException.class, () -> ChangelogReader.readFile(dir.resolve("0001_m.yaml")));
+        assertEquals(TandemException.BAD_INPUT, e.exitCode());
+        return e.getMessage();
+    }
+
+    @Test
+    void replicaIdentity() throws Exception {
+        Migration m = read("""
+                changes:
+                  - set_replica_identity: {table: tasks, identity: FULL}
+                  - set_replica_identity: {table: users, identity: index, index: users_email_key}
+                """);
+        SetReplicaIdentity full = (SetReplicaIdentity) m.changes().get(0);
+        assertEquals("full", full.identity());
+        assertEquals(Optional.empty(), full.index());
+        assertEquals(Optional.of("users_email_key"), ((SetReplicaIdentity) m.changes().get(1)).index());
+
+        String unknown = refused("changes:\n  - set_replica_identity: {table: tasks, identity: partial}\n");
+        assertTrue(unknown.contains("0001_m.yaml:2:52: set_replica_identity: field 'identity': unknown replica identity 'partial'"), unknown);
+        String noIndex = refused("changes:\n  - set_replica_identity: {table: tasks, identity: index}\n");
+        assertTrue(noIndex.contains("0001_m.yaml:2:") && noIndex.contains("needs 'index'"), noIndex);
+        String extra = refused("changes:\n  - set_replica_identity: {table: tasks, identity: full, index: x}\n");
+        assertTrue(extra.contains("field 'index': only identity: index takes an index"), extra);
+    }
+
+    @Test
+    void addColumnCheckWithAName() throws Exception {
+        Migration m = read("""
+                changes:
+                  - add_column: {table: tasks, column: {name: e, type: int, check: {name: tasks_e_positive, expression: "e > 0"}}}
+                  - add_column: {table: tasks, column: {name: f, type: int, check: "f > 0"}}
+                """);
+        AddColumn.NewColumn named = ((AddColumn) m.changes().get(0)).column();
+        assertEquals(Optional.of("tasks_e_positive"), named.checkName());
+        assertEquals(Optional.of("e > 0"), named.check());
+        AddColumn.NewColumn plain = ((AddColumn) m.changes().get(1)).column();
+        assertEquals(Optional.empty(), plain.checkName());
+        assertEquals(Optional.of("f > 0"), plain.check());
+
+        String unknown = refused("changes:\n  - add_column: {table: t, column: {name: e, type: int, check: {nam: x, expression: \"e > 0\"}}}\n");
+        assertTrue(unknown.contains("0001_m.yaml:2:") && unknown.contains("unknown field 'nam'"), unknown);
+        String noExpr = refused("changes:\n  - add_column: {table: t, column: {name: e, type: int, check: {name: x}}}\n");
+        assertTrue(noExpr.contains("0001_m.yaml:2:") && noExpr.contains("'expression'"), noExpr);
+    }
+
+    @Test
+    void indexStorageParametersAndUniqueInclude() throws Exception {
+        Migration m = read("""
+                changes:
+                  - create_index: {table: tasks, name: i, columns: [title], with: {fillfactor: 70}}
+                  - add_unique: {table: users, name: u, columns: [email], include: [full_name], with: {deduplicate_items: "off"}}
+                """);
+        assertEquals(java.util.Map.of("fillfactor", "70"), ((CreateIndex) m.changes().get(0)).with());
+        AddUnique u = (AddUnique) m.changes().get(1);
+        assertEquals(java.util.List.of("full_name"), u.include());
+        assertEquals(java.util.Map.of("deduplicate_items", "off"), u.with());
+
+        String injected = refused("changes:\n  - create_index: {table: t, name: i, columns: [a], with: {fillfactor: \"70); DROP TABLE t; --\"}}\n");
+        assertTrue(injected.contains("0001_m.yaml:2:") && injected.contains("expected a number or a word"), injected);
+        String badName = refused("changes:\n  - create_index: {table: t, name: i, columns: [a], with: {\"Fill Factor\": 70}}\n");
+        assertTrue(badName.contains("0001_m.yaml:2:") && badName.contains("not a storage parameter name"), badName);
+        String notMap = refused("changes:\n  - add_unique: {table: t, name: u, columns: [a], with: [fillfactor]}\n");
+        assertTrue(notMap.contains("0001_m.yaml:2:") && notMap.contains("expected a mapping"), notMap);
+        String keyTwice = refused("changes:\n  - add_unique: {table: t, name: u, columns: [a], include: [a]}\n");
+        assertTrue(keyTwice.contains("already a key column"), keyTwice);
+    }
+}
