@@ -65,7 +65,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
     public void plan(ChangeColumnType intent, RecipeContext ctx, PlanBuilder out) {
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         String c = intent.column();
-        out.touch(t + "." + c);
+        out.touch(t, c);
         Optional<Table> table = ctx.catalog().map(cat -> cat.table(t).orElseThrow(() ->
                 RecipeContext.error(intent.position(), KIND, "unknown table " + t)));
         Column col = table.map(tb -> tb.column(c).orElseThrow(() ->

@@ -54,7 +54,7 @@ public final class CreateIndexRecipe implements Recipe<CreateIndex> {
         List<Key> keys = intent.columns().stream().map(CreateIndexRecipe::key).toList();
         keys.stream().filter(k -> k.column() != null).forEach(k -> {
             look.column(table, k.column());
-            out.touch(t + "." + k.column());
+            out.touch(t, k.column());
         });
         look.columns(table, intent.include());
         String create = ConcurrentIndexBuild.create(t, intent.name(), intent.unique(), usingRest(intent, keys, method));
