@@ -28,6 +28,10 @@ public final class ConflictModel {
     public record Wait(String holder, HeldObject object, HeldObject wanted) {
         /** "waits for ID (it holds table public.t, which this migration changes: column public.t.v)". */
         public String message() {
+            if (wanted.everything()) {
+                return "waits for " + holder + " (this migration's raw sql names tables Tandem cannot tell, so it waits for every"
+                        + " unpurged migration in flight; " + holder + " holds " + object + ")";
+            }
             String what = object.equals(wanted) ? object.toString() : object + ", and this migration changes " + wanted;
             return "waits for " + holder + " (it holds " + what + ")";
         }
@@ -49,7 +53,8 @@ public final class ConflictModel {
             }
             Optional<HeldObject> held = h.holdings().firstOverlap(wanted);
             if (held.isPresent()) {
-                HeldObject w = wanted.objects().stream().filter(held.get()::overlaps).findFirst().orElseThrow();
+                HeldObject w = wanted.unknown() ? HeldObject.EVERYTHING
+                        : wanted.objects().stream().filter(held.get()::overlaps).findFirst().orElseThrow();
                 return Optional.of(new Wait(h.id(), held.get(), w));
             }
         }

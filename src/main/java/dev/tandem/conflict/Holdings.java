@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * old and its new name. Computed from the plan alone (no connection), so {@code check} gets the same
  * answer offline as {@code apply} online.
  *
- * <p>It does not look into raw SQL: a {@code sql} intent holds nothing.
+ * <p>A {@code sql} intent holds the tables its statements name ({@link SqlTargets}); when it cannot
+ * tell, it wants {@link HeldObject#EVERYTHING} and so waits for every unpurged migration in flight.
  *
  * @param objects the held tables and columns, sorted
  */
@@ -39,9 +40,20 @@ public record Holdings(SortedSet<HeldObject> objects) {
         return new Holdings(new TreeSet<>(objects));
     }
 
-    /** The first (in sort order) of these objects that {@code wanted} overlaps. */
+    /**
+     * The first (in sort order) of these objects that {@code wanted} overlaps. When {@code wanted}
+     * includes {@link HeldObject#EVERYTHING} (raw sql Tandem cannot read) every holder is
+     * overlapped: its first object, or {@code EVERYTHING} when it holds nothing Tandem can name. A
+     * held {@code EVERYTHING} holds nothing beyond the tables it names.
+     */
     public Optional<HeldObject> firstOverlap(Holdings wanted) {
+        if (wanted.unknown()) {
+            return objects.stream().filter(o -> !o.everything()).findFirst().or(() -> Optional.of(HeldObject.EVERYTHING));
+        }
         for (HeldObject mine : objects) {
+            if (mine.everything()) {
+                continue;
+            }
             for (HeldObject w : wanted.objects) {
                 if (mine.overlaps(w)) {
                     return Optional.of(mine);
@@ -49,6 +61,11 @@ public record Holdings(SortedSet<HeldObject> objects) {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether it includes raw sql whose targets Tandem cannot tell ({@link HeldObject#EVERYTHING}). */
+    public boolean unknown() {
+        return objects.contains(HeldObject.EVERYTHING);
     }
 
     public boolean isEmpty() {

@@ -48,6 +48,22 @@ public final class PlanBuilder {
         return this;
     }
 
+    /** Touches one column of a table (its name in the unambiguous form of {@link dev.tandem.conflict.HeldObject#touch()}). */
+    public PlanBuilder touch(dev.tandem.sql.QualifiedName table, String column) {
+        return touch(dev.tandem.conflict.HeldObject.column(table, column).touch());
+    }
+
+    /** Touches a whole table (every column of it). */
+    public PlanBuilder touchTable(dev.tandem.sql.QualifiedName table) {
+        return touch(dev.tandem.conflict.HeldObject.table(table).touch());
+    }
+
+    /** Touches a relation that is not a table by its name ({@code schema.name}: an index a plan drops), held like a table of that name. */
+    public PlanBuilder touchRelation(dev.tandem.sql.QualifiedName relation) {
+        String t = dev.tandem.conflict.HeldObject.table(relation).touch();
+        return touch(t.substring(0, t.length() - 2)); // without ".*": the form these names have always had
+    }
+
     private final Set<String> touchedSinceMark = new TreeSet<>();
 
     /** Starts a new count of {@link #touchedSinceMark()} (the planner marks before each intent). */

@@ -64,6 +64,68 @@ class ConflictModelTest {
         assertEquals(Optional.empty(), ConflictModel.waitFor("0001_a", a, List.of(new ConflictModel.Holder("0001_a", a))), "never waits for itself");
     }
 
+    @Test
+    void touchedNamesReadBackExactlyEvenWithDotsAndQuotes() {
+        assertEquals("public.t.v", HeldObject.column(T, "v").touch(), "ordinary names keep the form plans have always stored");
+        assertEquals("public.t.*", HeldObject.table(T).touch());
+        QualifiedName dotted = new QualifiedName("s.x", "a.b");
+        for (HeldObject o : List.of(HeldObject.column(dotted, "c.d"), HeldObject.table(dotted), HeldObject.column(T, "say \"hi\""),
+                HeldObject.column(new QualifiedName("s", "a.b"), "c"), HeldObject.EVERYTHING)) {
+            assertEquals(o, HeldObject.parse(o.touch()), o.touch());
+        }
+        // a dotted table name and a column of a shorter table no longer read as one another
+        HeldObject columnOfDotted = HeldObject.column(new QualifiedName("s", "a.b"), "c");
+        HeldObject columnOfA = HeldObject.column(new QualifiedName("s", "a"), "b.c");
+        assertFalse(HeldObject.parse(columnOfDotted.touch()).overlaps(HeldObject.parse(columnOfA.touch())));
+    }
+
+    @Test
+    void rawSqlHoldsTheTablesItsStatementsName() throws IOException {
+        Holdings sql = holdings("0002_sql", "changes:\n  - sql: {phase: expand, up: \"ALTER TABLE t ADD COLUMN z int; CREATE INDEX CONCURRENTLY"
+                + " u_x ON s.u (x)\", down: \"DROP INDEX s.u_x; ALTER TABLE ONLY t DROP COLUMN z\"}\n");
+        assertTrue(sql.objects().contains(HeldObject.table(T)), sql.toString());
+        assertTrue(sql.objects().contains(HeldObject.table(new QualifiedName("s", "u"))), sql.toString());
+        assertTrue(sql.objects().contains(HeldObject.table(new QualifiedName("s", "u_x"))), sql.toString());
+        assertFalse(sql.unknown());
+        Holdings renameColumn = holdings("0001_a", "changes:\n  - rename_column: {table: t, column: v, to: w}\n");
+        Holdings other = holdings("0001_o", "changes:\n  - rename_column: {table: elsewhere, column: v, to: w}\n");
+        assertEquals("0001_a", ConflictModel.waitFor("0002_sql", sql, List.of(new ConflictModel.Holder("0001_o", other),
+                new ConflictModel.Holder("0001_a", renameColumn))).orElseThrow().holder());
+        assertEquals(Optional.empty(), ConflictModel.waitFor("0002_sql", sql, List.of(new ConflictModel.Holder("0001_o", other))));
+    }
+
+    @Test
+    void rawSqlItCannotReadWaitsForEveryMigrationInFlightAndSaysSo() throws IOException {
+        Holdings sql = holdings("0002_do", "changes:\n  - sql: {phase: expand, up: \"DO $$ BEGIN EXECUTE 'ALTER TABLE t ADD z int'; END $$\","
+                + " down: \"ALTER TABLE t DROP COLUMN z\"}\n");
+        assertTrue(sql.unknown(), sql.toString());
+        Holdings other = holdings("0001_o", "changes:\n  - rename_column: {table: elsewhere, column: v, to: w}\n");
+        ConflictModel.Wait w = ConflictModel.waitFor("0002_do", sql, List.of(new ConflictModel.Holder("0001_o", other))).orElseThrow();
+        assertEquals("0001_o", w.holder());
+        assertTrue(w.message().contains("waits for every unpurged migration in flight"), w.message());
+        // held, it holds only what it could read: a later change of another table rides along
+        Holdings later = holdings("0003_l", "changes:\n  - rename_column: {table: third, column: v, to: w}\n");
+        assertEquals(Optional.empty(), ConflictModel.waitFor("0003_l", later, List.of(new ConflictModel.Holder("0002_do", sql))));
+        // statements that name no table hold nothing and wait for nobody
+        Holdings ext = holdings("0004_ext", "changes:\n  - sql: {phase: expand, up: \"CREATE EXTENSION IF NOT EXISTS pg_trgm\", down: \"DROP EXTENSION pg_trgm\"}\n");
+        assertTrue(ext.isEmpty(), ext.toString());
+        assertEquals(Optional.empty(), ConflictModel.waitFor("0004_ext", ext, List.of(new ConflictModel.Holder("0001_o", other))));
+    }
+
+    @Test
+    void droppedConstraintsAndIndexesHoldWhatTheirRollbackNeeds() throws IOException {
+        Holdings retype = holdings("0001_n", "changes:\n  - change_column_type: {table: t, column: n, type: bigint}\n");
+        // offline the definition is unknown: the whole table the constraint is on (or the index names)
+        Holdings dropCheck = holdings("0002_k", "changes:\n  - drop_constraint: {table: t, name: t_n_pos}\n");
+        assertEquals("0001_n", ConflictModel.waitFor("0002_k", dropCheck, List.of(new ConflictModel.Holder("0001_n", retype))).orElseThrow().holder());
+        Holdings dropIndex = holdings("0003_i", "changes:\n  - drop_index: {table: t, name: t_n_idx}\n");
+        assertEquals("0001_n", ConflictModel.waitFor("0003_i", dropIndex, List.of(new ConflictModel.Holder("0001_n", retype))).orElseThrow().holder());
+        // and their own names: a rename_constraint of the same constraint waits too
+        Holdings renameCheck = holdings("0004_r", "changes:\n  - rename_constraint: {table: t, name: t_n_pos, to: t_n_nonneg}\n");
+        assertTrue(dropCheck.objects().contains(HeldObject.column(T, "*constraint t_n_pos")), dropCheck.toString());
+        assertTrue(renameCheck.firstOverlap(dropCheck).isPresent(), renameCheck + " / " + dropCheck);
+    }
+
     private Holdings holdings(String id, String yaml) throws IOException {
         Path f = dir.resolve(id + ".yaml");
         Files.writeString(f, yaml);

@@ -117,6 +117,30 @@ class ReleaseTrainTest {
         }
     }
 
+    /**
+     * Before: drop_constraint held only its own name (as if it were a column), so dropping the check on
+     * a column another in-flight migration retypes ran alongside it. Now it holds the columns its
+     * rollback re-creates it on; drop_index likewise, so an index on another column rides the train.
+     */
+    @Test
+    void droppedConstraintWaitsForAnInFlightRetypeOfItsColumnAndAnIndexElsewhereRidesAlong() throws SQLException {
+        TestDatabase db = tiny("ReleaseTrain_dropk");
+        try (Connection c = db.connect()) {
+            Db.exec(c, "ALTER TABLE t ADD CONSTRAINT t_n_pos CHECK (n >= 0)");
+            Db.exec(c, "CREATE INDEX t_v_idx ON t (v)");
+        }
+        Train train = new Train(db, dir, false)
+                .write("0001_n_bigint", "changes:\n  - change_column_type: {table: t, column: n, type: bigint}\n")
+                .write("0002_drop_v_idx", "changes:\n  - drop_index: {name: t_v_idx}\n")
+                .write("0003_drop_n_pos", "changes:\n  - drop_constraint: {table: t, name: t_n_pos}\n");
+        ApplyCommand.Result r = train.apply();
+        assertEquals(Optional.of("0001_n_bigint"), r.waitingFor(), r.toString());
+        assertTrue(train.record("0002_drop_v_idx").isPresent(), "an index on another column rides along: " + r);
+        String msg = r.outcomes().get(r.outcomes().size() - 1).message();
+        assertTrue(msg.contains("waits for 0001_n_bigint") && msg.contains("column public.t.n"), msg);
+        assertTrue(train.record("0003_drop_n_pos").isEmpty());
+    }
+
     static List<String> viewColumns(Connection c, String view) throws SQLException {
         List<String> out = new java.util.ArrayList<>();
         try (var st = c.prepareStatement("SELECT a.attname FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid"

@@ -45,8 +45,8 @@ public final class AddCheckRecipe implements Recipe<AddCheck> {
         look.columns(table, new ArrayList<>(intent.up().keySet()));
         look.nameFree(table, intent.name(), false);
         List<String> mentioned = Lookups.mentioned(table, intent.check());
-        mentioned.forEach(c -> out.touch(t + "." + c));
-        intent.up().keySet().forEach(c -> out.touch(t + "." + c));
+        mentioned.forEach(c -> out.touch(t, c));
+        intent.up().keySet().forEach(c -> out.touch(t, c));
         String violation = "(" + intent.check() + ") IS FALSE";
 
         if (!intent.up().isEmpty()) {

@@ -64,7 +64,7 @@ public final class AddColumnRecipe implements Recipe<AddColumn> {
         String name = c.name();
         String id = ctx.migrationId();
         String tableName = t.toString();
-        out.touch(t + "." + name);
+        out.touch(t, name);
 
         Optional<Table> table = ctx.catalog().map(cat -> cat.table(t).orElseThrow(() ->
                 RecipeContext.error(intent.position(), KIND, "unknown table " + t)));

@@ -59,8 +59,8 @@ public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
                         + "); a foreign key needs one");
             }
         });
-        intent.columns().forEach(c -> out.touch(t + "." + c));
-        intent.up().keySet().forEach(c -> out.touch(t + "." + c));
+        intent.columns().forEach(c -> out.touch(t, c));
+        intent.up().keySet().forEach(c -> out.touch(t, c));
         Function<String, String> orphan = q -> orphanPredicate(intent, ref, q);
 
         if (!intent.up().isEmpty()) {

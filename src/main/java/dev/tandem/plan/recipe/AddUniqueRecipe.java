@@ -47,7 +47,7 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
             throw look.error(m);
         });
         look.nameFree(table, intent.name(), true);
-        intent.columns().forEach(c -> out.touch(t + "." + c));
+        intent.columns().forEach(c -> out.touch(t, c));
         out.add(Phase.SWITCH_READS, Precheck.step("count duplicate keys for " + intent.name() + " (fails with the count before any DDL)", t,
                 Precheck.countDuplicates(t, intent.columns()),
                 KIND + ": %s key value(s) occur more than once in " + t + " (" + String.join(", ", intent.columns())

@@ -84,7 +84,7 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
         ChangeColumnType intent = set.type();
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         String c = intent.column();
-        out.touch(t + "." + c);
+        out.touch(t, c);
         Optional<Table> table = ctx.catalog().map(cat -> cat.table(t).orElseThrow(() ->
                 RecipeContext.error(intent.position(), KIND, "unknown table " + t)));
         Column col = table.map(tb -> tb.column(c).orElseThrow(() ->

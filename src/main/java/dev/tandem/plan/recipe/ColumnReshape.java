@@ -76,8 +76,8 @@ final class ColumnReshape {
         String tableName = t.toString();
         List<String> oldNames = olds.stream().map(Old::name).toList();
         List<String> newNames = news.stream().map(DerivedColumn::name).toList();
-        oldNames.forEach(o -> out.touch(t + "." + o));
-        newNames.forEach(n -> out.touch(t + "." + n));
+        oldNames.forEach(o -> out.touch(t, o));
+        newNames.forEach(n -> out.touch(t, n));
 
         Optional<Table> table = ctx.catalog().map(cat -> cat.table(t).orElseThrow(() -> error("unknown table " + t)));
         Map<String, Column> oldColumns = new LinkedHashMap<>();

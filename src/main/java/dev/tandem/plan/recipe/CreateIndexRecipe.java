@@ -56,7 +56,7 @@ public final class CreateIndexRecipe implements Recipe<CreateIndex> {
         List<Key> keys = intent.columns().stream().map(CreateIndexRecipe::key).toList();
         keys.stream().filter(k -> k.column() != null).forEach(k -> {
             look.column(table, k.column());
-            out.touch(t + "." + k.column());
+            out.touch(t, k.column());
         });
         look.columns(table, intent.include());
         dev.tandem.plan.mechanics.IndexStorage.refusal(method, intent.with()).ifPresent(m -> {

@@ -60,7 +60,7 @@ public final class CreateTableRecipe implements Recipe<CreateTable> {
     public void plan(CreateTable intent, RecipeContext ctx, PlanBuilder out) {
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         String id = ctx.migrationId();
-        out.touch(t + ".*");
+        out.touchTable(t);
         ctx.catalog().ifPresent(c -> refuseExisting(intent, t, c));
         List<Resolved> constraints = resolve(intent, t, ctx.catalog(), ctx.options());
         ctx.catalog().ifPresent(c -> checkReferences(intent, t, constraints, c));

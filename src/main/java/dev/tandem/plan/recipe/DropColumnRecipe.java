@@ -59,7 +59,7 @@ public final class DropColumnRecipe implements Recipe<DropColumn> {
         String col = intent.column();
         String id = ctx.migrationId();
         String tableName = t.toString();
-        out.touch(t + "." + col);
+        out.touch(t, col);
 
         Optional<Table> table = ctx.catalog().map(cat -> cat.table(t).orElseThrow(() ->
                 RecipeContext.error(intent.position(), KIND, "unknown table " + t)));

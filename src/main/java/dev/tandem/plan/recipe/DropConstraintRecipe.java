@@ -51,7 +51,23 @@ public final class DropConstraintRecipe implements Recipe<DropConstraint> {
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         Optional<Table> table = look.table(t);
         Optional<Constraint> k = look.constraint(table, intent.name());
-        out.touch(t + "." + intent.name());
+        // it holds its name (as rename_constraint does) and the columns its rollback re-creates it on, the referenced
+        // ones of a foreign key too (see Holdings); offline, with the definition unknown, the whole table
+        out.touch(t, "*constraint " + intent.name());
+        if (k.isEmpty()) {
+            out.touchTable(t);
+        } else if (k.get().columns().isEmpty()) {
+            out.touchTable(t); // a check's columns are not listed: it may read any of them
+        } else {
+            k.get().columns().forEach(c -> out.touch(t, c));
+        }
+        k.filter(Constraint::isForeignKey).filter(fk -> fk.referencedTable() != null && !fk.referencedTable().isEmpty())
+                .ifPresent(fk -> {
+                    String rt = fk.referencedTable(); // "schema.table" as the catalog reader writes it
+                    int dot = rt.indexOf('.');
+                    QualifiedName ref = dot < 0 ? new QualifiedName(t.schema(), rt) : new QualifiedName(rt.substring(0, dot), rt.substring(dot + 1));
+                    fk.referencedColumns().forEach(c -> out.touch(ref, c));
+                });
         String drop = Ddl.dropConstraint(t, intent.name());
         if (k.isEmpty()) {
             out.add(Phase.CONTRACT, Step.ddl("drop constraint " + intent.name(), drop,

@@ -37,9 +37,11 @@ public final class DropIndexRecipe implements Recipe<DropIndex> {
         String name = intent.index().name();
         Optional<QualifiedName> named = intent.table().map(t -> t.resolve(ctx.options().defaultSchema()));
         named.ifPresent(look::table);
-        out.touch(schema + "." + name);
+        // it holds its own name, and the columns its rollback re-creates it on (see Holdings): offline, the table it names
+        out.touchRelation(new QualifiedName(schema, name));
         Optional<Map.Entry<Table, Index>> found = look.index(schema, name);
         if (found.isEmpty()) {
+            named.ifPresent(out::touchTable);
             QualifiedName t = named.orElse(new QualifiedName(schema, "<table of " + name + ">"));
             out.add(Phase.CONTRACT, ConcurrentIndexBuild.dropStep("drop index " + name + " CONCURRENTLY", t, name,
                     "<CREATE INDEX CONCURRENTLY " + name + " from its catalog definition, read at apply>"));
@@ -48,6 +50,12 @@ public final class DropIndexRecipe implements Recipe<DropIndex> {
         }
         Table tb = found.get().getKey();
         Index index = found.get().getValue();
+        if (index.keys().stream().anyMatch(java.util.Objects::isNull)) {
+            out.touchTable(tb.name()); // an expression key may read any column
+        } else {
+            index.keys().forEach(k -> out.touch(tb.name(), k));
+        }
+        index.include().forEach(k -> out.touch(tb.name(), k));
         named.filter(n -> !n.equals(tb.name())).ifPresent(n -> {
             throw look.error("index " + schema + "." + name + " is on table " + tb.name() + ", not " + n);
         });

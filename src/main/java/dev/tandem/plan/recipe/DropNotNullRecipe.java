@@ -33,7 +33,7 @@ public final class DropNotNullRecipe implements Recipe<DropNotNull> {
         Lookups look = new Lookups(ctx, intent.position(), KIND);
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         String col = intent.column();
-        out.touch(t + "." + col);
+        out.touch(t, col);
         Optional<Table> table = look.table(t);
         Optional<Column> column = look.column(table, col);
         if (column.isPresent() && !column.get().notNull()) {

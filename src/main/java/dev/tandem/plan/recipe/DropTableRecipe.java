@@ -40,7 +40,7 @@ public final class DropTableRecipe implements Recipe<DropTable> {
     public void plan(DropTable intent, RecipeContext ctx, PlanBuilder out) {
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         String id = ctx.migrationId();
-        out.touch(t + ".*");
+        out.touchTable(t);
         ctx.catalog().ifPresent(c -> refuse(intent, t, c));
         ctx.catalog().ifPresent(c -> refuseViews(intent, t, c, ctx.viewsHandledBySql()));
         String retired = Names.bounded("tandem_retired", id, t.name());

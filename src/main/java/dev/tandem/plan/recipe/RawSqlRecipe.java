@@ -31,6 +31,15 @@ public final class RawSqlRecipe implements Recipe<RawSql> {
         Step step = new Step(what, intent.up().strip(), intent.down().map(d -> List.of(d.strip())).orElse(List.of()),
                 intent.lock(), null, false, false, intent.transactional(), Optional.empty());
         out.add(intent.phase(), intent.irreversible() ? step.asIrreversible() : step);
+        // it holds the tables its statements (up and down) name; when Tandem cannot tell, it waits for every
+        // unpurged migration in flight (see conflict.Holdings)
+        for (String sql : intent.down().isPresent() ? List.of(intent.up(), intent.down().get()) : List.of(intent.up())) {
+            dev.tandem.conflict.SqlTargets.Targets targets = dev.tandem.conflict.SqlTargets.of(sql, ctx.options().defaultSchema());
+            targets.relations().forEach(out::touchTable);
+            if (targets.unknown().isPresent()) {
+                out.touch(dev.tandem.conflict.HeldObject.EVERYTHING_TOUCH);
+            }
+        }
         out.warn("raw sql at " + intent.position() + " in " + intent.phase() + ": Tandem does not check what it locks, scans or"
                 + " rewrites (declared lock: " + intent.lock() + (intent.transactional() ? "" : ", outside a transaction") + ")");
         if (intent.irreversible()) {

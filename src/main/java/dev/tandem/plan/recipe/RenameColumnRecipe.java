@@ -66,7 +66,7 @@ public final class RenameColumnRecipe implements Recipe<RenameColumn> {
         String to = intent.to();
         String id = ctx.migrationId();
         String tableName = t.toString();
-        out.touch(t + "." + from).touch(t + "." + to);
+        out.touch(t, from).touch(t, to);
 
         Optional<Table> table = ctx.catalog().map(c -> c.table(t).orElseThrow(() ->
                 RecipeContext.error(intent.position(), KIND, "unknown table " + t)));

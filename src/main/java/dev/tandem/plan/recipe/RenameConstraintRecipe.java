@@ -37,7 +37,7 @@ public final class RenameConstraintRecipe implements Recipe<RenameConstraint> {
         Optional<Constraint> k = look.constraint(table, intent.name());
         boolean indexBacked = k.map(x -> "pux".contains(x.type())).orElse(true);
         look.nameFree(table, intent.to(), indexBacked);
-        out.touch(t + ".*constraint " + intent.name());
+        out.touch(t, "*constraint " + intent.name());
         out.add(Phase.CONTRACT, Step.ddl("rename constraint " + intent.name() + " to " + intent.to() + " (metadata only"
                         + (indexBacked ? "; its index is renamed with it" : "") + ")",
                 rename(t, intent.name(), intent.to()), rename(t, intent.to(), intent.name()), LockLevel.ACCESS_EXCLUSIVE, t.toString()));

@@ -51,7 +51,7 @@ public final class RenameTableRecipe implements Recipe<RenameTable> {
         QualifiedName old = intent.table().resolve(ctx.options().defaultSchema());
         QualifiedName renamed = new QualifiedName(old.schema(), intent.to());
         String id = ctx.migrationId();
-        out.touch(old + ".*").touch(renamed + ".*");
+        out.touchTable(old).touchTable(renamed);
         ctx.catalog().ifPresent(c -> refuse(intent, old, renamed, c));
 
         String createView = createView(old, renamed, id, ctx.catalog().flatMap(c -> c.table(old)).map(RenameTableRecipe::viewColumns));

@@ -38,14 +38,14 @@ public final class SetCommentRecipe implements Recipe<SetComment> {
         String what = intent.comment().isPresent() ? "set" : "clear";
         if (intent.column().isPresent()) {
             String col = intent.column().get();
-            out.touch(t + "." + col);
+            out.touch(t, col);
             Optional<Column> column = look.column(table, col);
             Optional<String> previous = column.isPresent() ? column.get().comment() : Optional.of("<comment of " + col + ", read at apply>");
             out.add(Phase.EXPAND, Step.ddl(what + " the comment of column " + col + " (metadata only)",
                     Ddl.setColumnComment(t, col, intent.comment()), Ddl.setColumnComment(t, col, previous),
                     LockLevel.SHARE_UPDATE_EXCLUSIVE, t.toString()));
         } else {
-            out.touch(t + ".*comment");
+            out.touch(t, "*comment");
             Optional<String> previous = table.isPresent() ? table.get().comment() : Optional.of("<comment of " + t + ", read at apply>");
             out.add(Phase.EXPAND, Step.ddl(what + " the comment of table " + t + " (metadata only)",
                     Ddl.setTableComment(t, intent.comment()), Ddl.setTableComment(t, previous),

@@ -31,7 +31,7 @@ public final class SetDefaultRecipe implements Recipe<SetDefault> {
         Lookups look = new Lookups(ctx, intent.position(), KIND);
         QualifiedName t = intent.table().resolve(ctx.options().defaultSchema());
         String col = intent.column();
-        out.touch(t + "." + col);
+        out.touch(t, col);
         Optional<Table> table = look.table(t);
         Optional<Column> column = look.column(table, col);
         column.filter(Column::automatic).ifPresent(c -> {
