@@ -111,6 +111,7 @@ public final class BaselineCommand {
      */
     public static void record(Workspace ws, List<Migration> migrations, Projection p, String to) throws SQLException {
         Connection c = ws.connection();
+        Planner offline = ws.planner();
         refuseKnown(migrations, ws.records());
         StateStore store = ws.store();
         boolean auto = c.getAutoCommit();
@@ -119,6 +120,7 @@ public final class BaselineCommand {
             for (int i = 0; i < migrations.size(); i++) {
                 Migration m = migrations.get(i);
                 store.start(c, m.id(), m.checksum(), m.description(), PlanCodec.toJson(p.plans().get(i)));
+                new dev.tandem.state.OfflinePlans(store.schema()).save(c, m.id(), offline.plan(m, Optional.empty()));
                 store.setPhase(c, m.id(), Optional.of(Phase.CONTRACT), MigrationRecord.Status.PURGED);
                 store.log(c, m.id(), null, null, "baseline", "recorded as done by `tandem baseline --to " + to
                         + "`: the live catalog matched the changelog's result; no statement was run");

@@ -60,12 +60,14 @@ final class BaselineCmd implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean json = output.json();
-        List<Migration> migrations = BaselineCommand.upTo(source.open(path).migrations(), to);
+        List<Migration> all = source.open(path).migrations();
+        List<Migration> migrations = BaselineCommand.upTo(all, to);
         CatalogSnapshot base = base();
         var err = spec.commandLine().getErr();
         BaselineCommand.Result result;
         BaselineCommand.Projection projection;
         try (Workspace ws = Workspace.forReading(db.settings(Main.environment, err::println))) {
+            dev.tandem.lifecycle.DriftCheck.refuse(all, ws.records());
             BaselineCommand.refuseKnown(migrations, ws.records());
             BaselineCommand cmd = new BaselineCommand(ws.planner());
             projection = cmd.project(migrations, base);

@@ -80,6 +80,7 @@ public final class ApplyCommand {
                 plan = ws.planner().plan(m, Optional.of(live));
                 Preflight.check(ws.connection(), m, live, ws.settings().plan());
                 ws.store().start(ws.connection(), m.id(), m.checksum(), m.description(), PlanCodec.toJson(plan));
+                new dev.tandem.state.OfflinePlans(ws.settings().plan().stateSchema()).save(ws.connection(), m.id(), ws.planner().plan(m, Optional.empty()));
                 ws.store().log(ws.connection(), m.id(), null, null, "plan", "checksum " + m.checksum());
             } else {
                 plan = ws.storedPlan(rec);
