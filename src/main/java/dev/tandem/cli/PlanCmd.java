@@ -60,6 +60,7 @@ final class PlanCmd implements Callable<Integer> {
             try (Workspace ws = Workspace.forReading(db.settings(Main.environment, spec.commandLine().getErr()::println))) {
                 Map<String, MigrationRecord> records = ws.records();
                 migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
+                dev.tandem.lifecycle.DriftCheck.refuse(migrations, records);
                 CatalogSnapshot snapshot = ws.catalog(migrations);
                 plans = new ArrayList<>();
                 boolean live = true; // the snapshot is the live catalog until a pending migration is projected onto it

@@ -83,6 +83,7 @@ public final class ApplyCommand {
                 // a warning, not a refusal: said on stderr, and the migration goes on
                 plan.warnings().stream().filter(RoundTripProbe::isRoundTripWarning).forEach(w -> ws.log(m.id() + " warning: " + w));
                 ws.store().start(ws.connection(), m.id(), m.checksum(), m.description(), PlanCodec.toJson(plan));
+                new dev.tandem.state.OfflinePlans(ws.settings().plan().stateSchema()).save(ws.connection(), m.id(), ws.planner().plan(m, Optional.empty()));
                 ws.store().log(ws.connection(), m.id(), null, null, "plan", "checksum " + m.checksum());
             } else {
                 plan = ws.storedPlan(rec);

@@ -17,15 +17,21 @@ final class Checks {
         List<String> drifted = new ArrayList<>();
         for (Migration m : migrations) {
             MigrationRecord r = records.get(m.id());
-            if (r != null && !r.status().equals(Status.PENDING) && !r.checksum().equals(m.checksum())) {
+            if (drifted(m, r)) {
                 drifted.add(m.file() + " (migration " + m.id() + " is " + r.status()
                         + (r.phase().map(p -> " at " + p).orElse("")) + ")");
             }
         }
         if (!drifted.isEmpty()) {
             throw TandemException.badInput("checksum drift: these files changed after their migration started: "
-                    + String.join(", ", drifted) + ". Restore them, or roll the migration back entirely before changing it.");
+                    + String.join(", ", drifted) + ". Restore them; if only the description, comments or layout changed, `tandem repair ID` accepts the edit;"
+                    + " otherwise roll the migration back entirely before changing it.");
         }
+    }
+
+    /** Whether the migration started (a record that is not pending) and its file's checksum is not the stored one. */
+    static boolean drifted(Migration m, MigrationRecord r) {
+        return r != null && !r.status().equals(Status.PENDING) && !r.checksum().equals(m.checksum());
     }
 
     /** A pending migration must not sort before one that has already started (exit 2). */

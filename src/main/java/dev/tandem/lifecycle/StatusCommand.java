@@ -55,8 +55,7 @@ public final class StatusCommand {
             if (running) {
                 row.put("running_in", worker.get());
             }
-            row.put("checksum_ok", m == null || r == null || r.status().equals(Status.PENDING) ? (m == null ? null : Boolean.TRUE)
-                    : Boolean.valueOf(r.checksum().equals(m.checksum())));
+            row.put("checksum_ok", m == null ? null : Boolean.valueOf(!Checks.drifted(m, r)));
             row.put("file", m == null ? null : m.file());
             row.put("applied_by", r == null ? null : r.appliedBy());
             row.put("updated_at", r == null ? null : r.updatedAt());
