@@ -58,7 +58,9 @@ class FlywayFolderTest {
         FILES.put("V2_1__owner_fk.sql", "ALTER TABLE projects ADD CONSTRAINT projects_owner_fkey FOREIGN KEY (owner_id) REFERENCES users (id);\n");
         FILES.put("V2_2__owner_index.sql", "CREATE INDEX CONCURRENTLY projects_owner_idx ON projects (owner_id);\n");
         FILES.put("V3__archived.sql", "ALTER TABLE projects ADD COLUMN archived boolean NOT NULL DEFAULT false;\n");
-        FILES.put("V3_1__audit.sql", "CREATE TABLE audit_log (id bigint PRIMARY KEY, message text NOT NULL);\n");
+        // translated and raw statements mixed: create_table, then the INSERT as a raw step in its place
+        FILES.put("V3_1__audit.sql", "CREATE TABLE audit_log (id bigint PRIMARY KEY, message text NOT NULL);\n"
+                + "INSERT INTO audit_log VALUES (1, 'created by V3.1');\n");
         FILES.put("V10__name_type.sql", "ALTER TABLE projects ALTER COLUMN name TYPE varchar(300);\n");
     }
 
@@ -225,6 +227,10 @@ class FlywayFolderTest {
         assertEquals(300, count(db, "SELECT character_maximum_length FROM information_schema.columns WHERE table_name = 'projects' AND column_name = 'name'"));
         assertEquals(0, count(db, "SELECT count(*) FROM pg_class WHERE relname = 'project_names'"), "the repeatable is Flyway's to run");
 
+        assertEquals(1, count(db, "SELECT count(*) FROM audit_log WHERE message = 'created by V3.1'"));
+        Cli.Result status = ok(db, "status", folder.toString(), "--format", "json");
+        assertTrue(status.out().contains("V10__name_type"), status.out());
+
         // Tandem, asked again, has nothing to apply
         String again = ok(db, "apply", folder.toString()).out();
         assertFalse(again.contains(" applied"), again);
@@ -258,8 +264,8 @@ class FlywayFolderTest {
         Cli.Result r = Cli.run("import", folder.toString(), "-o", out.toString(), "--format", "json");
         assertEquals(0, r.code(), r.describe());
         Map<?, ?> report = (Map<?, ?>) Json.parse(r.out());
-        assertEquals(1L, ((Number) report.get("raw_sql")).longValue(), r.out()); // the seed INSERTs
-        assertEquals((long) FILES.size() - 1, ((Number) report.get("translated")).longValue(), r.out());
+        assertEquals(2L, ((Number) report.get("raw_sql")).longValue(), r.out()); // the seed INSERTs, V3.1's INSERT
+        assertEquals((long) FILES.size() - 2, ((Number) report.get("translated")).longValue(), r.out());
         List<Migration> direct = SourceDetector.open(folder, SourceOptions.none()).migrations();
         List<Migration> imported = ChangelogReader.readPath(out);
         assertEquals(direct.size(), imported.size());

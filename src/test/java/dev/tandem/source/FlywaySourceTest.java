@@ -91,6 +91,21 @@ class FlywaySourceTest {
         assertFalse(FlywaySource.isFlywayFolder(dir));
     }
 
+    @Test
+    void checkAndPlanTakeTheFolder() throws Exception {
+        Files.writeString(dir.resolve("V1__init.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n");
+        Files.writeString(dir.resolve("V2__rename.sql"), "ALTER TABLE users RENAME COLUMN full_name TO display_name;\n");
+        dev.tandem.testing.Cli.Result plan = dev.tandem.testing.Cli.run("plan", dir.toString());
+        assertEquals(0, plan.code(), plan.describe());
+        assertTrue(plan.out().contains("V2__rename") && plan.out().contains("display_name"), plan.out());
+        dev.tandem.testing.Cli.Result check = dev.tandem.testing.Cli.run("check", dir.toString());
+        assertEquals(0, check.code(), check.describe());
+        Files.writeString(dir.resolve("V3__block.sql"), "VACUUM FULL users;\n");
+        dev.tandem.testing.Cli.Result bad = dev.tandem.testing.Cli.run("check", dir.toString());
+        assertEquals(4, bad.code(), bad.describe());
+        assertTrue(bad.all().contains("V3__block.sql:1:"), bad.describe());
+    }
+
     private static List<String> kinds(Migration m) {
         return m.changes().stream().map(Intent::kind).toList();
     }
