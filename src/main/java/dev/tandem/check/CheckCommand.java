@@ -91,7 +91,7 @@ public final class CheckCommand {
      * @throws TandemException BAD_INPUT when the path does not exist or cannot be listed
      */
     public Report run(Path path, Optional<CatalogSnapshot> snapshot) {
-        boolean liquibase = dev.tandem.source.SourceDetector.isLiquibase(path);
+        boolean liquibase = dev.tandem.source.SourceDetector.isForeign(path); // Liquibase changelog or Flyway folder
         List<Path> files = liquibase ? List.of() : files(path);
         Map<String, List<Finding>> byFile = new LinkedHashMap<>();
         Map<String, Double> seconds = new HashMap<>();

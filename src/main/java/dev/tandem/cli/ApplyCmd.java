@@ -52,6 +52,11 @@ final class ApplyCmd implements Callable<Integer> {
         try (Workspace ws = Workspace.forWriting(db.settings(Main.environment, spec.commandLine().getErr()::println, backfill))) {
             var migrations = src.pending(ws.connection(), ws.settings().plan().stateSchema());
             src.remember(ws.connection(), ws.settings().plan().stateSchema(), migrations);
+            try { // rows a contract could not record (history locked then) are recorded now
+                dev.tandem.source.SourceHistory.flush(ws.connection(), ws.settings().plan().stateSchema(), ws::log);
+            } catch (dev.tandem.TandemException e) {
+                ws.log("warning: " + e.getMessage());
+            }
             ApplyCommand.Result result = new ApplyCommand(ws).run(migrations, to);
             var out = spec.commandLine().getOut();
             if (json) {

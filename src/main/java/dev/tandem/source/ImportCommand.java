@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code tandem import SOURCE -o DIR}: the one-time move from a Liquibase changelog to Tandem
- * YAML. Writes {@code DIR/NNNN_<changeSet id>.yaml} for every changeSet Tandem translates (NNNN
- * keeps Liquibase's order), each starting with comments naming the changeSet and its file:line
+ * {@code tandem import SOURCE -o DIR}: the one-time move from a Liquibase changelog or a Flyway
+ * folder to Tandem YAML. Writes {@code DIR/NNNN_<changeSet id or file name>.yaml} for every
+ * changeSet or versioned file Tandem translates (NNNN keeps the source's order), each starting with comments naming the changeSet and its file:line
  * and what stayed raw SQL, and returns the report: translated / kept as raw SQL / refused.
  *
  * <p>It does not overwrite: DIR must be empty or missing. Refused changeSets get no file (the
@@ -30,8 +30,10 @@ public final class ImportCommand {
     private ImportCommand() {}
 
     public static List<Entry> run(Path source, SourceOptions options, Path outDir) {
-        if (!SourceDetector.isLiquibase(source)) {
-            throw TandemException.badInput(source + ": not a Liquibase root changelog (import reads Liquibase changelogs only)");
+        boolean flyway = FlywaySource.isFlywayFolder(source);
+        if (!SourceDetector.isLiquibase(source) && !flyway) {
+            throw TandemException.badInput(source + ": not a Liquibase root changelog nor a Flyway folder"
+                    + " (import reads those; Tandem YAML needs no import)");
         }
         try {
             if (Files.exists(outDir)) {
@@ -45,10 +47,11 @@ public final class ImportCommand {
         } catch (IOException e) {
             throw new TandemException(TandemException.BAD_INPUT, outDir + ": cannot create: " + e.getMessage(), e);
         }
-        LiquibaseSource src = LiquibaseSource.read(source, options);
+        List<LiquibaseSource.Item> items = flyway ? FlywaySource.read(source).items() : LiquibaseSource.read(source, options).items();
+        String from = flyway ? "Flyway migration " : "Liquibase changeSet ";
         List<Entry> out = new ArrayList<>();
         int n = 0;
-        for (LiquibaseSource.Item item : src.items()) {
+        for (LiquibaseSource.Item item : items) {
             n++;
             if (item.refusal().isPresent()) {
                 out.add(new Entry(item.id(), "refused", Optional.empty(), item.refusal().get().getMessage()));
@@ -58,7 +61,7 @@ public final class ImportCommand {
             Intent first = m.changes().get(0);
             long raw = m.changes().stream().filter(i -> i instanceof RawSql).count();
             StringBuilder y = new StringBuilder();
-            y.append("# imported from Liquibase changeSet ").append(m.id()).append('\n');
+            y.append("# imported from ").append(from).append(m.id()).append('\n');
             y.append("# at ").append(first.position()).append('\n');
             if (raw > 0) {
                 y.append("# ").append(raw).append(" change(s) kept as raw SQL (linted, no finding): review them\n");

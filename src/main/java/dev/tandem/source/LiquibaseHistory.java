@@ -22,9 +22,8 @@ import liquibase.util.LiquibaseUtil;
  * NULL, LIQUIBASE = the liquibase-core version, CONTEXTS, LABELS, DEPLOYMENT_ID).
  *
  * <p>It does not handle a history table moved elsewhere with {@code liquibaseSchemaName} or
- * renamed with {@code databaseChangeLogTableName}, and it does not take
- * {@code databasechangeloglock} (Tandem's advisory lock serialises Tandem; run Liquibase and
- * Tandem one at a time).
+ * renamed with {@code databaseChangeLogTableName}. It does not lock; {@link SourceHistory#flush}
+ * inserts under {@code databasechangeloglock} ({@link LiquibaseLock}).
  */
 final class LiquibaseHistory {
     private LiquibaseHistory() {}

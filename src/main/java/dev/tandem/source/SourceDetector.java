@@ -10,9 +10,12 @@ import java.util.Locale;
  * Picks the source for a PATH argument: a file ending in {@code .xml} or {@code .json}, a
  * {@code .sql} whose first line is {@code --liquibase formatted sql}, or a YAML file whose first
  * key is {@code databaseChangeLog}, is a Liquibase root
- * changelog; anything else (a YAML migration file or a folder) is Tandem's own changelog.
+ * changelog; a folder holding {@code V<version>__<description>.sql} files and no YAML is a Flyway
+ * folder ({@link FlywaySource}); anything else (a YAML migration file or a folder) is Tandem's own
+ * changelog.
  *
- * <p>It does not detect Flyway folders (not supported yet).
+ * <p>It does not detect Flyway's Java migrations or a folder mixing Tandem YAML and Flyway SQL
+ * (that is Tandem's changelog, whose reader reports the SQL files).
  */
 public final class SourceDetector {
     private SourceDetector() {}
@@ -21,7 +24,15 @@ public final class SourceDetector {
         if (isLiquibase(path)) {
             return LiquibaseSource.read(path, options);
         }
+        if (FlywaySource.isFlywayFolder(path)) {
+            return FlywaySource.read(path);
+        }
         return new TandemYamlSource(path);
+    }
+
+    /** True when the path is another tool's source: a Liquibase root changelog or a Flyway folder. */
+    public static boolean isForeign(Path path) {
+        return isLiquibase(path) || FlywaySource.isFlywayFolder(path);
     }
 
     /** True when the path is a Liquibase root changelog (see the class comment). */
