@@ -600,12 +600,29 @@ public final class Backfiller {
             };
         }
 
+        /**
+         * Waits until every transaction that was running when the sync trigger existed has ended,
+         * so none of them can still write a row the backfill would miss. Only transactions of this
+         * database count: transaction ids are server-wide, but a transaction in another database
+         * cannot write this table, and waiting for it would let one long transaction stall the
+         * backfills of every database on the server (a fleet of databases per server).
+         */
         private void waitForOlderTransactions() throws SQLException {
             String xmax;
             try (Statement s = worker.createStatement();
                  ResultSet rs = s.executeQuery("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")) {
                 rs.next();
                 xmax = rs.getString(1);
+            }
+            // this database's transactions with an id now (pid, xid), and its prepared ones
+            java.util.Set<String> running = new java.util.HashSet<>();
+            try (Statement s = worker.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT pid::text || ':' || backend_xid::text FROM pg_stat_activity WHERE datname = current_database()"
+                            + " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+                            + " UNION ALL SELECT 'prepared:' || transaction::text FROM pg_prepared_xacts WHERE database = current_database()")) {
+                while (rs.next()) {
+                    running.add(rs.getString(1));
+                }
             }
             long t0 = System.nanoTime();
             long lastNote = t0;
@@ -620,6 +637,9 @@ public final class Backfiller {
                         }
                     }
                 }
+                if (!anyStillRunning(running)) {
+                    return;
+                }
                 if (System.nanoTime() - lastNote > 5_000_000_000L) {
                     progress.line("  waiting for transactions older than the sync trigger to end (pids: " + olderPids() + ")");
                     lastNote = System.nanoTime();
@@ -628,10 +648,28 @@ public final class Backfiller {
             }
         }
 
+        /** Whether any of {@code running} (pid:xid or prepared:xid of this database) is still running. */
+        private boolean anyStillRunning(java.util.Set<String> running) throws SQLException {
+            if (running.isEmpty()) {
+                return false;
+            }
+            try (Statement s = worker.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT pid::text || ':' || backend_xid::text FROM pg_stat_activity WHERE datname = current_database()"
+                            + " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+                            + " UNION ALL SELECT 'prepared:' || transaction::text FROM pg_prepared_xacts WHERE database = current_database()")) {
+                while (rs.next()) {
+                    if (running.contains(rs.getString(1))) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
         private String olderPids() throws SQLException {
             try (Statement s = worker.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT coalesce(string_agg(pid::text, ', ' ORDER BY xact_start), 'prepared transactions?') FROM pg_stat_activity"
-                            + " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()")) {
+                            + " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid() AND datname = current_database()")) {
                 rs.next();
                 return rs.getString(1);
             }

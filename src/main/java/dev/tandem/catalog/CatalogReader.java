@@ -87,6 +87,24 @@ public final class CatalogReader {
         }
     }
 
+    /**
+     * Like {@link #read(Connection, Collection)}, but waits at most {@code lockTimeoutMs} for a
+     * lock: some catalog functions (pg_get_expr) open the table, which waits behind a session that
+     * holds ACCESS EXCLUSIVE on it. Gives up with exit code 3 naming the wait instead of hanging.
+     */
+    public static CatalogSnapshot read(Connection c, Collection<String> schemas, long lockTimeoutMs) {
+        try {
+            return inReadTransaction(c, Map.of("lock_timeout", lockTimeoutMs + "ms"), () -> readInTransaction(c, schemas));
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                throw new TandemException(TandemException.LOCK, "could not read the catalog: a table of schema(s) "
+                        + String.join(", ", new java.util.TreeSet<>(schemas)) + " is locked by another session (waited "
+                        + lockTimeoutMs + " ms, the --lock-timeout); nothing changed. Run again when it is released", e);
+            }
+            throw TandemException.runtime("could not read the catalog: " + e.getMessage(), e);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     @FunctionalInterface

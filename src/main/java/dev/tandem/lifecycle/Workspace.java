@@ -140,7 +140,8 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * The live catalog of the default schema and every schema the migrations name, with the
-     * connected role's {@link dev.tandem.catalog.RoleCapabilities}.
+     * connected role's {@link dev.tandem.catalog.RoleCapabilities}. Waits at most the longest
+     * lock_timeout for a table locked by another session (exit 3 then).
      */
     public CatalogSnapshot catalog(Collection<Migration> migrations) throws SQLException {
         TreeSet<String> schemas = new TreeSet<>();
@@ -150,7 +151,7 @@ public final class Workspace implements AutoCloseable {
                 i.tables().forEach(t -> t.schema().ifPresent(schemas::add));
             }
         }
-        return CatalogReader.read(connection, schemas).withRole(dev.tandem.catalog.RoleCapabilitiesReader.read(connection));
+        return CatalogReader.read(connection, schemas, settings.locks().maxTimeoutMs()).withRole(dev.tandem.catalog.RoleCapabilitiesReader.read(connection));
     }
 
     private static String who(Connection c) throws SQLException {
