@@ -54,10 +54,37 @@ import java.util.function.Function;
  *                  qualification
  * @param up repaired column → expression over the row (the author's SQL)
  * @param watched columns whose change can create a violation ({@code UPDATE OF}); empty = every UPDATE
+ * @param refusal when present, the trigger repairs only the old application's writes: a write of a
+ *                session that sets {@code tandem.version = 'new'} and itself makes the row violate (an
+ *                INSERT, or an UPDATE that changes a watched column) fails with this error instead of
+ *                being repaired. A new-application UPDATE that leaves the watched columns of a row not
+ *                yet repaired alone is repaired as before (the violation is not its own).
  */
 public record RowRepair(QualifiedName table, List<String> key, QualifiedName function, String trigger, QualifiedName saved,
-                        Function<String, String> violation, Map<String, String> up, List<String> watched) {
+                        Function<String, String> violation, Map<String, String> up, List<String> watched,
+                        Optional<Refusal> refusal) {
     private static final String ROW = "tandem_row";
+
+    /**
+     * The error a new-application write that breaks the new shape gets.
+     *
+     * @param sqlState the SQLSTATE PostgreSQL gives the constraint's own violations (23502, 23503, 23514)
+     * @param constraint the constraint (or column, for NOT NULL) the error names
+     * @param message the error message
+     */
+    public record Refusal(String sqlState, String constraint, String message) {
+        public Refusal {
+            Objects.requireNonNull(sqlState);
+            Objects.requireNonNull(constraint);
+            Objects.requireNonNull(message);
+        }
+    }
+
+    /** A repair of every writer's violating rows (no refusal). */
+    public RowRepair(QualifiedName table, List<String> key, QualifiedName function, String trigger, QualifiedName saved,
+                     Function<String, String> violation, Map<String, String> up, List<String> watched) {
+        this(table, key, function, trigger, saved, violation, up, watched, Optional.empty());
+    }
 
     public RowRepair {
         Objects.requireNonNull(table);
@@ -68,6 +95,7 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
         Objects.requireNonNull(violation);
         up = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(up));
         watched = List.copyOf(watched);
+        Objects.requireNonNull(refusal);
         if (up.isEmpty()) {
             throw new IllegalArgumentException("a repair needs at least one column");
         }
@@ -84,17 +112,38 @@ public record RowRepair(QualifiedName table, List<String> key, QualifiedName fun
             values.add(repaired(column, Ident.quote(ROW)));
             targets.add("NEW." + Ident.quote(column));
         }
+        String repair = "    SELECT " + String.join(",\n           ", values) + "\n"
+                + "      INTO " + String.join(", ", targets) + "\n"
+                + "      FROM (SELECT NEW.*) AS " + Ident.quote(ROW) + ";\n";
         String body = "\n#variable_conflict use_column\n"
+                + (refusal.isPresent() ? "DECLARE\n  own boolean := false;\n" : "")
                 + "BEGIN\n"
                 + "  IF current_setting('tandem.repair', true) IS DISTINCT FROM 'off' THEN\n"
-                + "    SELECT " + String.join(",\n           ", values) + "\n"
-                + "      INTO " + String.join(", ", targets) + "\n"
-                + "      FROM (SELECT NEW.*) AS " + Ident.quote(ROW) + ";\n"
+                + refusal.map(this::refuseNew).orElse("")
+                + repair
+                + (refusal.isPresent() ? "    END IF;\n" : "")
                 + "  END IF;\n"
                 + "  RETURN NEW;\n"
                 + "END\n";
         String tag = dev.tandem.sql.PlPgSql.dollarTag(body);
         return "CREATE OR REPLACE FUNCTION " + function.sql() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + body + tag;
+    }
+
+    /**
+     * The opening of the branch for the new application's own violating writes; the repair follows
+     * as the ELSE branch.
+     */
+    private String refuseNew(Refusal r) {
+        String changed = watched.isEmpty() ? "true"
+                : String.join(" OR ", watched.stream().map(c -> "NEW." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c)).toList());
+        return "    IF current_setting('tandem.version', true) = 'new' THEN\n"
+                + "      IF TG_OP = 'INSERT' THEN\n        own := true;\n      ELSE\n        own := " + changed + ";\n      END IF;\n"
+                + "    END IF;\n"
+                + "    IF own AND (SELECT " + violation.apply(Ident.quote(ROW)) + " FROM (SELECT NEW.*) AS " + Ident.quote(ROW) + ") THEN\n"
+                + "      RAISE EXCEPTION USING ERRCODE = " + Ident.literal(r.sqlState()) + ", MESSAGE = " + Ident.literal(r.message())
+                + ", CONSTRAINT = " + Ident.literal(r.constraint()) + ", TABLE = " + Ident.literal(table.name())
+                + ", SCHEMA = " + Ident.literal(table.schema()) + ";\n"
+                + "    ELSE\n";
     }
 
     public String createTriggerSql() {

@@ -54,7 +54,9 @@ public final class AddCheckRecipe implements Recipe<AddCheck> {
             List<String> watched = new ArrayList<>(mentioned);
             intent.up().keySet().stream().filter(c -> !watched.contains(c)).forEach(watched::add);
             RowRepair repair = look.repair(t, key, intent.name(), q -> violation, intent.up(),
-                    table.isPresent() ? watched : List.of());
+                    table.isPresent() ? watched : List.of(), Optional.of(new RowRepair.Refusal("23514", intent.name(),
+                            "new row for relation " + t.name() + " violates check constraint " + intent.name()
+                                    + " (a write of the new application, tandem.version = 'new': up repairs only the old application's writes)")));
             repair.dualWrite().forEach(s -> out.add(Phase.DUAL_WRITE, s));
             repair.backfill().forEach(s -> out.add(Phase.BACKFILL, s));
             repair.contract().forEach(s -> out.add(Phase.CONTRACT, s));

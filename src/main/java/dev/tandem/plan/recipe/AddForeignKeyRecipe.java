@@ -67,7 +67,9 @@ public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
             List<String> key = Lookups.batchKey(table);
             List<String> watched = new ArrayList<>(intent.columns());
             intent.up().keySet().stream().filter(c -> !watched.contains(c)).forEach(watched::add);
-            RowRepair repair = look.repair(t, key, intent.name(), orphan, intent.up(), watched);
+            RowRepair repair = look.repair(t, key, intent.name(), orphan, intent.up(), watched, java.util.Optional.of(new RowRepair.Refusal(
+                    "23503", intent.name(), "insert or update on table " + t.name() + " violates foreign key constraint " + intent.name()
+                            + " (a write of the new application, tandem.version = 'new': up repairs only the old application's writes)")));
             repair.dualWrite().forEach(s -> out.add(Phase.DUAL_WRITE, s));
             repair.backfill().forEach(s -> out.add(Phase.BACKFILL, s));
             repair.contract().forEach(s -> out.add(Phase.CONTRACT, s));

@@ -109,11 +109,17 @@ final class Lookups {
     /** The repair mechanics for one intent: names derived from the migration id and the constraint/column name. */
     RowRepair repair(QualifiedName t, List<String> key, String name, Function<String, String> violation,
                      Map<String, String> up, List<String> watched) {
+        return repair(t, key, name, violation, up, watched, Optional.empty());
+    }
+
+    /** As above; with a refusal, the repair is for the old application's writes only ({@link RowRepair#refusal}). */
+    RowRepair repair(QualifiedName t, List<String> key, String name, Function<String, String> violation,
+                     Map<String, String> up, List<String> watched, Optional<RowRepair.Refusal> refusal) {
         String schema = ctx.options().stateSchema();
         String id = ctx.migrationId();
         return new RowRepair(t, key, new QualifiedName(schema, Names.bounded("repair", id, t.schema(), t.name(), name)),
                 Names.bounded("tandem_repair", id, name), new QualifiedName(schema, Names.bounded("saved", id, t.schema(), t.name(), name)),
-                violation, up, watched);
+                violation, up, watched, refusal);
     }
 
     /** Drops a trailing " NOT VALID". */

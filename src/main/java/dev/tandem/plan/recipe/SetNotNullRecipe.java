@@ -55,7 +55,10 @@ public final class SetNotNullRecipe implements Recipe<SetNotNull> {
 
         intent.up().ifPresent(up -> {
             List<String> key = Lookups.batchKey(table);
-            RowRepair repair = look.repair(t, key, col, q -> Ident.quote(col) + " IS NULL", Map.of(col, up), List.of(col));
+            RowRepair repair = look.repair(t, key, col, q -> Ident.quote(col) + " IS NULL", Map.of(col, up), List.of(col),
+                    Optional.of(new RowRepair.Refusal("23502", col, "null value in column " + col + " of relation " + t.name()
+                            + " violates not-null constraint (a write of the new application, tandem.version = 'new':"
+                            + " up repairs only the old application's writes)")));
             repair.dualWrite().forEach(s -> out.add(Phase.DUAL_WRITE, s));
             repair.backfill().forEach(s -> out.add(Phase.BACKFILL, s));
             repair.contract().forEach(s -> out.add(Phase.CONTRACT, s));
