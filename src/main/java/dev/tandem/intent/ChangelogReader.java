@@ -94,6 +94,9 @@ public final class ChangelogReader {
         m.put("set_comment", MetadataIntents.SET_COMMENT);
         m.put("rename_constraint", MetadataIntents.RENAME_CONSTRAINT);
         m.put("set_replica_identity", MetadataIntents.SET_REPLICA_IDENTITY);
+        m.put("create_enum", EnumIntents.CREATE_ENUM);
+        m.put("add_enum_value", EnumIntents.ADD_ENUM_VALUE);
+        m.put("rename_enum_value", EnumIntents.RENAME_ENUM_VALUE);
         PARSERS = Collections.unmodifiableMap(m);
     }
 

@@ -50,7 +50,10 @@ public final class Planner {
             Map.entry(ChangeColumnType.class, new ChangeColumnTypeRecipe()),
             Map.entry(dev.tandem.intent.SetComment.class, new dev.tandem.plan.recipe.SetCommentRecipe()),
             Map.entry(dev.tandem.intent.RenameConstraint.class, new dev.tandem.plan.recipe.RenameConstraintRecipe()),
-            Map.entry(dev.tandem.intent.SetReplicaIdentity.class, new dev.tandem.plan.recipe.SetReplicaIdentityRecipe()));
+            Map.entry(dev.tandem.intent.SetReplicaIdentity.class, new dev.tandem.plan.recipe.SetReplicaIdentityRecipe()),
+            Map.entry(dev.tandem.intent.CreateEnum.class, new dev.tandem.plan.recipe.EnumRecipes.Create()),
+            Map.entry(dev.tandem.intent.AddEnumValue.class, new dev.tandem.plan.recipe.EnumRecipes.AddValue()),
+            Map.entry(dev.tandem.intent.RenameEnumValue.class, new dev.tandem.plan.recipe.EnumRecipes.RenameValue()));
 
     private static final dev.tandem.plan.recipe.ColumnChangeSetRecipe COLUMN_CHANGE_SETS = new dev.tandem.plan.recipe.ColumnChangeSetRecipe();
 

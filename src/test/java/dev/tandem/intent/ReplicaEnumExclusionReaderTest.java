@@ -90,4 +90,34 @@ class ReplicaEnumExclusionReaderTest {
         String keyTwice = refused("changes:\n  - add_unique: {table: t, name: u, columns: [a], include: [a]}\n");
         assertTrue(keyTwice.contains("already a key column"), keyTwice);
     }
+
+    @Test
+    void enumIntents() throws Exception {
+        Migration m = read("""
+                changes:
+                  - create_enum: {name: billing.invoice_state, values: [draft, "it's sent", paid]}
+                  - add_enum_value: {enum: billing.invoice_state, value: void, before: paid}
+                  - rename_enum_value: {enum: invoice_state, from: draft, to: open}
+                """);
+        CreateEnum ce = (CreateEnum) m.changes().get(0);
+        assertEquals(new TableRef(Optional.of("billing"), "invoice_state"), ce.name());
+        assertEquals(java.util.List.of("draft", "it's sent", "paid"), ce.values());
+        AddEnumValue av = (AddEnumValue) m.changes().get(1);
+        assertEquals("void", av.value());
+        assertEquals(Optional.of("paid"), av.before());
+        RenameEnumValue rv = (RenameEnumValue) m.changes().get(2);
+        assertEquals("draft", rv.from());
+        assertEquals("open", rv.to());
+
+        String twice = refused("changes:\n  - create_enum: {name: s, values: [a, b, a]}\n");
+        assertTrue(twice.contains("0001_m.yaml:2:43: create_enum: field 'values': 'a' is listed twice"), twice);
+        String empty = refused("changes:\n  - create_enum: {name: s, values: []}\n");
+        assertTrue(empty.contains("0001_m.yaml:2:") && empty.contains("non-empty list"), empty);
+        String both = refused("changes:\n  - add_enum_value: {enum: s, value: x, before: a, after: b}\n");
+        assertTrue(both.contains("0001_m.yaml:2:") && both.contains("not both"), both);
+        String longLabel = refused("changes:\n  - add_enum_value: {enum: s, value: " + "x".repeat(64) + "}\n");
+        assertTrue(longLabel.contains("longer than 63 bytes"), longLabel);
+        String same = refused("changes:\n  - rename_enum_value: {enum: s, from: a, to: a}\n");
+        assertTrue(same.contains("field 'to'"), same);
+    }
 }
