@@ -118,6 +118,31 @@ class ViewCarryPlanTest {
     }
 
     @Test
+    void aSplitViewReadsTheNewColumnsInTheProjectedCatalog() throws IOException {
+        Planner planner = new Planner(PlanOptions.defaults());
+        Migration split = migration("0001_split", """
+                changes:
+                  - split_column:
+                      table: users
+                      column: full_name
+                      into:
+                        - {name: first_name, type: text, up: "split_part(full_name, ' ', 1)"}
+                        - {name: last_name, type: text, up: "split_part(full_name, ' ', 2)"}
+                      down: "concat_ws(' ', first_name, last_name)"
+                """);
+        var after = planner.project(split, ViewGuardTest.catalog(ViewGuardTest.simple("names")));
+        View names = after.views().get(new QualifiedName("public", "names"));
+        assertTrue(names.reads(USERS, "first_name") && names.reads(USERS, "last_name") && !names.reads(USERS, "full_name"), names.toString());
+        assertTrue(!names.simple(), "an output column is an expression now");
+        // so a later drop of a new column is refused naming the view, instead of failing at purge
+        TandemException e = assertThrows(TandemException.class, () -> planner.plan(migration("0002_drop", """
+                changes:
+                  - drop_column: {table: users, column: last_name}
+                """), Optional.of(after)));
+        assertTrue(e.getMessage().contains("view public.names reads public.users.last_name"), e.getMessage());
+    }
+
+    @Test
     void dropColumnRefusesAnyViewUnlessASqlStepDropsIt() throws IOException {
         TandemException e = assertThrows(TandemException.class, () -> plan("""
                 changes:

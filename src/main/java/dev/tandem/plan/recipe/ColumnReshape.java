@@ -265,6 +265,38 @@ final class ColumnReshape {
         return RecipeContext.error(position, kind, message);
     }
 
+    /**
+     * As {@link #project(CatalogSnapshot, QualifiedName, List, List)}, and the views that read an old
+     * column (carried at contract) read, instead, the new columns its {@code down} mentions; they are
+     * no longer simple (an output column is an expression now), so a later intent does not try to
+     * regenerate them.
+     */
+    static CatalogSnapshot projectWithViews(CatalogSnapshot before, QualifiedName t, List<Old> olds, List<DerivedColumn> news) {
+        CatalogSnapshot after = project(before, t, olds.stream().map(Old::name).toList(), news);
+        if (after == before) {
+            return before;
+        }
+        Map<QualifiedName, dev.tandem.catalog.View> views = new java.util.TreeMap<>(after.views());
+        for (dev.tandem.catalog.View v : before.views().values()) {
+            if (olds.stream().noneMatch(o -> v.reads(t, o.name()))) {
+                continue;
+            }
+            java.util.LinkedHashSet<dev.tandem.catalog.View.Read> reads = new java.util.LinkedHashSet<>();
+            for (dev.tandem.catalog.View.Read r : v.reads()) {
+                Optional<Old> old = olds.stream().filter(o -> r.equals(new dev.tandem.catalog.View.Read(t, o.name()))).findFirst();
+                if (old.isEmpty()) {
+                    reads.add(r);
+                } else {
+                    news.stream().filter(n -> SqlTokens.mentionsColumn(old.get().down(), n.name()))
+                            .forEach(n -> reads.add(new dev.tandem.catalog.View.Read(t, n.name())));
+                }
+            }
+            views.put(v.name(), new dev.tandem.catalog.View(v.name(), v.materialized(), v.definition(), v.columns(),
+                    List.copyOf(reads), Optional.empty(), List.of(), v.tandem()));
+        }
+        return new CatalogSnapshot(after.serverVersionNum(), after.tables(), views, after.role());
+    }
+
     /** The table after contract: the old columns gone (with what includes them), the new ones added. */
     static CatalogSnapshot project(CatalogSnapshot before, QualifiedName t, List<String> olds, List<DerivedColumn> news) {
         Optional<Table> table = before.table(t);

@@ -24,7 +24,8 @@ public final class MergeColumnsRecipe implements Recipe<MergeColumns> {
 
     @Override
     public CatalogSnapshot project(MergeColumns intent, CatalogSnapshot before, PlanOptions options) {
-        return ColumnReshape.project(before, intent.table().resolve(options.defaultSchema()), intent.columns(), List.of(intent.into()));
+        return ColumnReshape.projectWithViews(before, intent.table().resolve(options.defaultSchema()),
+                intent.columns().stream().map(c -> new ColumnReshape.Old(c, intent.down().get(c))).toList(), List.of(intent.into()));
     }
 
     @Override

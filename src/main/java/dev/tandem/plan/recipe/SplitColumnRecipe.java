@@ -24,7 +24,8 @@ public final class SplitColumnRecipe implements Recipe<SplitColumn> {
 
     @Override
     public CatalogSnapshot project(SplitColumn intent, CatalogSnapshot before, PlanOptions options) {
-        return ColumnReshape.project(before, intent.table().resolve(options.defaultSchema()), List.of(intent.column()), intent.into());
+        return ColumnReshape.projectWithViews(before, intent.table().resolve(options.defaultSchema()),
+                List.of(new ColumnReshape.Old(intent.column(), intent.down())), intent.into());
     }
 
     @Override
