@@ -74,6 +74,7 @@ public final class Planner {
             builder.mark();
             PartitionGuard.check(intent, context);
             recipeFor(intent).plan(intent, context, builder);
+            PartitionGuard.checkSteps(intent, context, builder.stepsSinceMark());
             ViewGuard.check(intent, context);
             Set<String> mine = builder.touchedSinceMark();
             refuseSharedColumns(intent, mine, owners);
