@@ -17,8 +17,10 @@ import java.util.Set;
  * Refuses up front (exit 2, naming the table) what Tandem does not support on a partitioned table
  * (relkind {@code p}), rather than failing mid-train:
  * <ul>
- *   <li>the intent kinds in {@link #UNSUPPORTED} (index builds and NOT VALID constraints, which are
- *       per partition);</li>
+ *   <li>the intent kinds in {@link #UNSUPPORTED}: {@code create_index}, {@code add_unique},
+ *       {@code drop_index} (PostgreSQL cannot build or drop an index CONCURRENTLY on a partitioned
+ *       table; the per-partition build is not made yet) and {@code add_foreign_key} (PostgreSQL 17
+ *       refuses a NOT VALID foreign key on a partitioned table);</li>
  *   <li>{@code rename_column}, {@code change_column_type}, {@code drop_column},
  *       {@code split_column} and {@code merge_columns} of a column of the partition key (of any
  *       level): these replace the column by another one, and PostgreSQL cannot drop or retype a
@@ -27,7 +29,8 @@ import java.util.Set;
  * <p>Supported on a partitioned table: the column intents ({@code add_column}, {@code rename_column},
  * {@code change_column_type}, {@code set_not_null}, {@code drop_column}, {@code split_column},
  * {@code merge_columns}) — their columns and sync triggers live on the parent, which PostgreSQL
- * propagates to every partition, and their backfill fills one leaf partition at a time — plus
+ * propagates to every partition, and their backfill fills one leaf partition at a time —,
+ * {@code add_check} (validated leaf by leaf, see {@code PartitionedValidation}), plus
  * {@code set_default}, {@code drop_default}, {@code drop_not_null}, {@code drop_constraint},
  * {@code rename_table}, {@code drop_table} and {@code sql} steps. Offline (no catalog) nothing is
  * checked. Pure.
@@ -36,7 +39,7 @@ public final class PartitionGuard {
     private PartitionGuard() {}
 
     /** Intent kinds whose mechanics do not yet handle partitions. */
-    static final Set<String> UNSUPPORTED = Set.of("create_index", "add_unique", "add_check", "add_foreign_key", "drop_index");
+    static final Set<String> UNSUPPORTED = Set.of("create_index", "add_unique", "add_foreign_key", "drop_index");
 
     /** @throws dev.tandem.TandemException BAD_INPUT at the intent's position for an unsupported intent on a partitioned table */
     public static void check(Intent intent, RecipeContext ctx) {
@@ -52,7 +55,7 @@ public final class PartitionGuard {
         }
         if (UNSUPPORTED.contains(intent.kind())) {
             throw RecipeContext.error(intent.position(), intent.kind(), intent.kind() + " is not supported on partitioned table "
-                    + name + " yet (its CONCURRENTLY index builds and NOT VALID constraints are per partition);"
+                    + name + " yet (PostgreSQL cannot build or drop an index CONCURRENTLY on it, nor add a NOT VALID foreign key);"
                     + " nothing was changed");
         }
         List<String> keys = t.get().partitioning().map(p -> p.allKeyColumns()).orElse(List.of());

@@ -354,4 +354,54 @@ class PartitionedColumnsLifecycleTest {
             PhaseWalk.assertNoDiff(before, dev.tandem.catalog.Fingerprint.of(c, List.of("public"), true), "refused");
         }
     }
+
+    @Test
+    void addCheckValidatedPerPartition() throws SQLException {
+        TestDatabase db = TestDatabase.create("part_check");
+        try (Connection c = db.connect()) {
+            PartitionedTableLifecycleTest.load(c);
+            Db.exec(c, "UPDATE events SET kind = '' WHERE id % 50 = 0");
+            LifecycleDriver tandem = LifecycleDriver.forMigration(db, changelog, "0001_kind_check", """
+                    changes:
+                      - add_check: {table: events, name: events_kind_check, check: "kind <> ''", up: {kind: "coalesce(nullif(kind, ''), 'none')"}}
+                    """);
+            String valid = "SELECT count(*) FROM pg_constraint WHERE conname = 'events_kind_check' AND convalidated"
+                    + " AND conrelid IN (SELECT relid FROM pg_partition_tree('events'))";
+            PhaseWalk.run(tandem, c, List.of("public"), new PhaseWalk.Checks() {
+                @Override
+                public void afterPhase(Phase p) throws SQLException {
+                    try {
+                        if (p.ordinal() >= Phase.SWITCH_READS.ordinal()) {
+                            assertEquals(6L, Db.count(c, valid), "validated on the parent and its five partitions after " + p);
+                        }
+                        if (p.ordinal() >= Phase.CONTRACT.ordinal()) { // the repair trigger is gone: the check refuses
+                            for (String day : DAYS) {
+                                org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> Db.exec(c,
+                                        "INSERT INTO events (id, happened, kind, note) VALUES (-5, '" + day + "', '', 'x')"), "enforced in " + day);
+                            }
+                        } else if (p.ordinal() >= Phase.DUAL_WRITE.ordinal()) {
+                            insertOld(c, "note", "'x'");
+                            Db.exec(c, "UPDATE events SET kind = '' WHERE id < 0");
+                            assertEquals(2L, Db.count(c, "SELECT count(*) FROM events WHERE id < 0 AND kind = 'none'"),
+                                    "an old-app violation is repaired in both partitions after " + p);
+                        }
+                    } finally {
+                        Db.exec(c, "DELETE FROM events WHERE id < 0");
+                    }
+                }
+
+                @Override
+                public Map<QualifiedName, Set<String>> excludedData(Phase p) {
+                    return p == Phase.BACKFILL ? Map.of(EVENTS, Set.of("kind")) : Map.of();
+                }
+
+                @Override
+                public void afterPurge() throws SQLException {
+                    assertEquals(6L, Db.count(c, valid));
+                    assertEquals(10L, Db.count(c, "SELECT count(*) FROM events WHERE kind = 'none'"));
+                    assertTrue(tandem.log().stream().anyMatch(l -> l.contains("on partition public.events_other")), tandem.log().toString());
+                }
+            });
+        }
+    }
 }

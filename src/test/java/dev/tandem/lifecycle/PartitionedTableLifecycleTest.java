@@ -85,7 +85,7 @@ class PartitionedTableLifecycleTest {
             Fingerprint before = Fingerprint.of(c, List.of("public"), true);
             List<String> intents = List.of(
                     "create_index: {table: events, name: events_kind_idx, columns: [kind]}",
-                    "add_check: {table: events, name: events_kind_check, check: \"kind <> ''\"}",
+                    "add_unique: {table: events, name: events_id_key, columns: [id, happened]}",
                     "drop_column: {table: events, column: happened}",
                     // a primary-key column: its new key index would be built CONCURRENTLY on the parent
                     "change_column_type: {table: events, column: id, type: numeric, up: \"id::numeric\", down: \"id::bigint\"}");
