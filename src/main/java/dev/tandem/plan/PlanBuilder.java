@@ -66,9 +66,27 @@ public final class PlanBuilder {
 
     private final Set<String> touchedSinceMark = new TreeSet<>();
 
-    /** Starts a new count of {@link #touchedSinceMark()} (the planner marks before each intent). */
+    private final Map<Phase, Integer> stepsAtMark = new EnumMap<>(Phase.class);
+    private int purgeAtMark;
+
+    /** Starts a new count of {@link #touchedSinceMark()} and {@link #stepsSinceMark()} (the planner marks before each intent). */
     public void mark() {
         touchedSinceMark.clear();
+        for (Phase p : Phase.values()) {
+            stepsAtMark.put(p, steps.get(p).size());
+        }
+        purgeAtMark = purge.size();
+    }
+
+    /** The steps (of every phase, then purge) added since the last {@link #mark()}. */
+    public List<Step> stepsSinceMark() {
+        List<Step> out = new ArrayList<>();
+        for (Phase p : Phase.values()) {
+            List<Step> l = steps.get(p);
+            out.addAll(l.subList(stepsAtMark.getOrDefault(p, 0), l.size()));
+        }
+        out.addAll(purge.subList(purgeAtMark, purge.size()));
+        return out;
     }
 
     /** What was touched since the last {@link #mark()} (a copy), including what an earlier intent touched too. */

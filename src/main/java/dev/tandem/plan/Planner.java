@@ -87,10 +87,12 @@ public final class Planner {
             if (set.isPresent()) {
                 set.get().members().forEach(m -> PartitionGuard.check(m, context));
                 COLUMN_CHANGE_SETS.plan(set.get(), context, builder);
+                set.get().members().forEach(m -> PartitionGuard.checkSteps(m, context, builder.stepsSinceMark()));
                 set.get().members().forEach(m -> ViewGuard.check(m, context));
                 set.get().members().forEach(m -> RoundTripRule.warnings(m, options.defaultSchema(), catalog).forEach(builder::warn));
             } else {
                 recipeFor(intent).plan(intent, context, builder);
+                PartitionGuard.checkSteps(intent, context, builder.stepsSinceMark());
                 RoundTripRule.warnings(intent, options.defaultSchema(), catalog).forEach(builder::warn);
             }
             ViewGuard.check(intent, context);

@@ -67,7 +67,8 @@ public final class AddCheckRecipe implements Recipe<AddCheck> {
                 Precheck.countWhere(t, violation), KIND + ": %s row(s) of " + t + " violate check " + intent.name(),
                 "give the intent 'up' expressions that repair them, or update those rows first"));
         ValidatedConstraint check = new ValidatedConstraint(t, intent.name(), "CHECK (" + intent.check() + ")", false);
-        check.enforce("check " + intent.name()).forEach(s -> out.add(Phase.SWITCH_READS, s));
+        dev.tandem.plan.mechanics.PartitionedValidation.enforce(check, table, "check " + intent.name())
+                .forEach(s -> out.add(Phase.SWITCH_READS, s));
         out.note(Phase.SWITCH_READS, "Check " + intent.name() + " on " + t + " is enforced and validated.");
         if (ctx.offline()) {
             out.warn("offline plan: whether " + t + " exists and which columns " + intent.name() + " mentions is not known; pass --url");
