@@ -11,12 +11,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code tandem import SOURCE -o DIR}: converts a Liquibase changelog into Tandem YAML once (no database). */
-@Command(name = "import", description = "Convert a Liquibase root changelog into Tandem YAML migrations (one per changeSet) and report what was translated, kept as raw SQL or refused.")
+@Command(name = "import", description = "Convert a Liquibase root changelog or a Flyway folder into Tandem YAML migrations (one per changeSet or versioned file) and report what was translated, kept as raw SQL or refused.")
 final class ImportCmd implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "A Liquibase root changelog.")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "A Liquibase root changelog, or a folder of Flyway V<version>__<desc>.sql files.")
     Path source;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Empty or new folder for the YAML files.")

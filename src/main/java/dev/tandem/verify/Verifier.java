@@ -127,8 +127,16 @@ public final class Verifier {
         Set<String> testIds = new HashSet<>();
         underTest.forEach(m -> testIds.add(m.id()));
         String lastId = underTest.isEmpty() ? "" : underTest.get(underTest.size() - 1).id();
-        for (Migration m : migrations) {
-            if (records.containsKey(m.id()) || m.id().compareTo(lastId) > 0) {
+        // the source's order, not the ids' lexical one (Flyway's V1_1 sorts before V1__ as text)
+        int last = -1;
+        for (int k = 0; k < migrations.size(); k++) {
+            if (migrations.get(k).id().equals(lastId)) {
+                last = k;
+            }
+        }
+        for (int k = 0; k <= last; k++) {
+            Migration m = migrations.get(k);
+            if (records.containsKey(m.id())) {
                 continue;
             }
             long tm = System.nanoTime();

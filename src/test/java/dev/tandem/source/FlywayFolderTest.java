@@ -281,6 +281,20 @@ class FlywayFolderTest {
         assertEquals(a, b);
     }
 
+    @Test
+    void verifyProvesTheFolderOnAScratchDatabase() throws Exception {
+        TestDatabase db = TestDatabase.create("FlywayFolderVerify");
+        Path folder = Files.createDirectories(dir.resolve("verify"));
+        Files.writeString(folder.resolve("V1__users.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n");
+        Files.writeString(folder.resolve("V1_1__rename.sql"), "ALTER TABLE users RENAME COLUMN full_name TO display_name;\n");
+        // V1_1__… sorts before V1__… as text: verify follows Flyway's order, not the ids'
+        List<String> a = new ArrayList<>(List.of("verify", folder.toString(), "--rows", "100"));
+        a.addAll(Cli.dbArgs(db));
+        Cli.Result r = Cli.run(a.toArray(String[]::new));
+        assertEquals(0, r.code(), r.describe());
+        assertTrue(r.err().contains("V1__users passed") && r.err().contains("V1_1__rename passed"), r.describe());
+    }
+
     private static String unplaced(String planJson) {
         return planJson.replaceAll("[^ (\"]+\\.(sql|xml|yaml):[0-9]+:[0-9]+", "POS");
     }

@@ -5,15 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A Liquibase changelog of 17 changeSets: a root XML that includes a YAML file, an XML file and a
- * formatted-SQL file, with contexts. The first {@link #LIQUIBASE_HALF} (with contexts "test")
+ * A Liquibase changelog of 18 changeSets: a root XML that includes a YAML file, an XML file and two
+ * formatted-SQL files (one run by Liquibase, one whose ALTER TABLE Tandem translates), with contexts. The first {@link #LIQUIBASE_HALF} (with contexts "test")
  * are applied by Liquibase itself in the tests, the rest by Tandem.
  */
 final class LiquibaseChangelogFixture {
     /** ChangeSets Liquibase applies itself (contexts "test"). */
     static final int LIQUIBASE_HALF = 8;
     /** ChangeSets that run with contexts "test" (one is "prod" only). */
-    static final int RUN_WITH_TEST_CONTEXT = 16;
+    static final int RUN_WITH_TEST_CONTEXT = 17;
 
     private LiquibaseChangelogFixture() {}
 
@@ -26,6 +26,7 @@ final class LiquibaseChangelogFixture {
                   <include file="tables.yaml" relativeToChangelogFile="true"/>
                   <include file="seed.sql" relativeToChangelogFile="true"/>
                   <include file="changes.xml" relativeToChangelogFile="true"/>
+                  <include file="more.sql" relativeToChangelogFile="true"/>
                 </databaseChangeLog>
                 """);
         Files.writeString(dir.resolve("tables.yaml"), """
@@ -123,6 +124,13 @@ final class LiquibaseChangelogFixture {
                     <renameTable oldTableName="projects" newTableName="workspaces"/>
                   </changeSet>
                 </databaseChangeLog>
+                """);
+        Files.writeString(dir.resolve("more.sql"), """
+                --liquibase formatted sql
+
+                --changeset erin:retitle
+                -- the new application calls a workspace's name its title
+                ALTER TABLE "workspaces" RENAME COLUMN name TO title;
                 """);
         return dir.resolve("master.xml");
     }

@@ -134,6 +134,8 @@ class LiquibaseSourceTest {
         assertEquals(0, count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'full_name'"));
         assertEquals(50, count(db, "SELECT count(*) FROM workspaces WHERE NOT archived"));
         assertEquals(1, count(db, "SELECT count(*) FROM pg_class WHERE relname = 'audit_log'"));
+        assertEquals(1, count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'workspaces' AND column_name = 'title'"),
+                "more.sql's ALTER TABLE … RENAME COLUMN ran as rename_column");
         assertEquals(1, count(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'status'"),
                 "the prod-only dropColumn did not run");
 

@@ -34,11 +34,13 @@ class LiquibaseTranslationTest {
         List<String> kinds = ms.stream().map(m -> m.changes().stream().map(Intent::kind).reduce((a, b) -> a + "+" + b).orElse("")).toList();
         assertEquals(List.of("create_table", "create_table", "add_column", "sql", "sql", "add_foreign_key", "create_index",
                 "add_unique", "rename_column", "set_not_null", "add_column", "change_column_type", "create_index",
-                "set_default", "create_table", "rename_table"), kinds); // changeSet 16's <sql> CREATE TABLE is translated
+                "set_default", "create_table", "rename_table", "rename_column"), kinds); // changeSet 16's <sql> CREATE TABLE is translated
         assertTrue(ms.get(0).checksum().startsWith("9:"), ms.get(0).checksum());
         assertEquals(dir.resolve("changes.xml") + ":" + line(dir.resolve("changes.xml"), "id=\"9\""), ms.get(8).changes().get(0).position().file()
                 + ":" + ms.get(8).changes().get(0).position().line());
 
+        // the formatted-SQL changeSet's ALTER TABLE is translated, positioned at its own line
+        assertEquals(dir.resolve("more.sql") + ":5:1", ms.get(16).changes().get(0).position().toString());
         // without a context every changeSet runs, the prod-only dropColumn included
         List<Migration> all = SourceDetector.open(master, SourceOptions.none()).migrations();
         assertEquals(LiquibaseChangelogFixture.RUN_WITH_TEST_CONTEXT + 1, all.size());
