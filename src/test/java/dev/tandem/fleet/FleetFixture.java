@@ -163,7 +163,8 @@ final class FleetFixture {
     /** The phase and status of {@link #ID} on a target from its own state schema ("none" when not started). */
     static String phaseOf(Db1 d) throws SQLException {
         try (Connection c = d.connect()) {
-            if (Db.count(c, "SELECT count(*) FROM pg_namespace WHERE nspname = " + Ident.literal(d.stateSchema())) == 0) {
+            // a run killed while it created the state schema may leave the schema without its tables
+            if (Db.scalar(c, "SELECT to_regclass(" + Ident.literal(Ident.quote(d.stateSchema()) + ".migrations") + ")") == null) {
                 return "none";
             }
             Object p = Db.scalar(c, "SELECT coalesce(phase, '-') || '/' || status FROM " + Ident.quote(d.stateSchema())
