@@ -39,8 +39,9 @@ final class ConstraintIntents {
     static final IntentParser ADD_FOREIGN_KEY = IntentParser.of(
             List.of("table", "name", "columns", "references", "on_delete", "on_update", "up"), ConstraintIntents::addForeignKey);
 
-    static final IntentParser ADD_UNIQUE = IntentParser.of(List.of("table", "name", "columns"), f ->
-            new AddUnique(f.position(), f.requiredTable("table"), f.requiredIdentifier("name"), identifierList(f, "columns", true)));
+    static final IntentParser ADD_UNIQUE = IntentParser.of(List.of("table", "name", "columns", "up"), f ->
+            new AddUnique(f.position(), f.requiredTable("table"), f.requiredIdentifier("name"), identifierList(f, "columns", true),
+                    expressionMap(f, "up")));
 
     static final IntentParser DROP_CONSTRAINT = IntentParser.of(List.of("table", "name"), f ->
             new DropConstraint(f.position(), f.requiredTable("table"), f.requiredIdentifier("name")));

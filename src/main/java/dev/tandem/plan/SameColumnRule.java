@@ -61,14 +61,14 @@ public final class SameColumnRule {
             String other = kind.equals("change_column_type") ? otherKind : kind;
             if (other.equals("change_column_type")) {
                 why = " (the column would change type twice)";
-            } else if (other.equals("add_check")) {
-                why = " (an add_check with up does not combine with a change_column_type of its column: write the repair into"
+            } else if (other.equals("add_check") || other.equals("add_unique")) {
+                why = " (an " + other + " with up does not combine with a change_column_type of its column: write the repair into"
                         + " the type change's up)";
             } else if (ColumnChangeSet.JOINING.contains(other)) {
                 why = " (a change_column_type combines with one " + other + " of its column; this is a second one)";
             } else {
-                why = " (a change_column_type combines only with set_default, set_not_null, set_comment, add_check without up"
-                        + " and add_unique of its column: " + other + " is planned against the old column, which the swap replaces)";
+                why = " (a change_column_type combines only with set_default, set_not_null, set_comment, and add_check"
+                        + " and add_unique without up of its column: " + other + " is planned against the old column, which the swap replaces)";
             }
         }
         return message(column, otherKind, otherLine).replace("; put them", why + "; put them");
