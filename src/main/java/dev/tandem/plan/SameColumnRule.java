@@ -7,7 +7,9 @@ import java.util.Set;
  * whole table): they clash when either of them reshapes what it names (renames, retypes, splits,
  * merges or removes it), because both plan against the catalog from before the migration and each
  * would install its own mechanism on it. Constraints, defaults, NOT NULL and indexes on one column
- * combine. A table the migration creates is new to every change of it.
+ * combine. A table the migration creates is new to every change of it. The changes a
+ * {@code change_column_type} plans together with it ({@link ColumnChangeSet}) never meet this rule:
+ * the planner and check plan them as one.
  * <p>{@link Planner} (apply, plan) refuses a clash with exit 2 and {@code tandem check} reports it as
  * {@code check/conflict}; both ask this class, so they agree. It does not judge changes in different
  * migrations (that is the release train's and check's cross-migration business).
