@@ -39,13 +39,14 @@ final class ConstraintIntents {
     static final IntentParser ADD_FOREIGN_KEY = IntentParser.of(
             List.of("table", "name", "columns", "references", "on_delete", "on_update", "up"), ConstraintIntents::addForeignKey);
 
-    static final IntentParser ADD_UNIQUE = IntentParser.of(List.of("table", "name", "columns", "include", "with"), f -> {
+    static final IntentParser ADD_UNIQUE = IntentParser.of(List.of("table", "name", "columns", "include", "with", "up"), f -> {
         List<String> columns = identifierList(f, "columns", true);
         List<String> include = f.has("include") ? identifierList(f, "include", true) : List.of();
         include.stream().filter(columns::contains).findFirst().ifPresent(c -> {
             throw f.error("include", "'" + c + "' is already a key column");
         });
-        return new AddUnique(f.position(), f.requiredTable("table"), f.requiredIdentifier("name"), columns, include, storageParameters(f, "with"));
+        return new AddUnique(f.position(), f.requiredTable("table"), f.requiredIdentifier("name"), columns, include,
+                storageParameters(f, "with"), expressionMap(f, "up"));
     });
 
     static final IntentParser DROP_CONSTRAINT = IntentParser.of(List.of("table", "name"), f ->

@@ -19,13 +19,13 @@ import java.util.Set;
 /**
  * Several changes to one column in one migration, planned as one: a {@code change_column_type} and
  * the {@code set_default}, {@code set_not_null}, {@code set_comment} (of the column), {@code add_check}
- * (without {@code up}, mentioning the column) and {@code add_unique} (over columns that include it)
+ * (without {@code up}, mentioning the column) and {@code add_unique} (without {@code up}, over columns that include it)
  * of the same column, wherever they stand in the migration. They share one new column, one sync
  * trigger, one backfill and one swap ({@code plan/recipe/ColumnChangeSetRecipe}); the members
  * describe the new column, not the old one.
  * <p>What does not combine, and why (the pair stays refused by {@link SameColumnRule}): a second
  * {@code set_default}/{@code set_not_null}/{@code set_comment} of the column (which one wins?), an
- * {@code add_check} with {@code up} (a repair of the old column's values belongs in the type
+ * {@code add_check} or {@code add_unique} with {@code up} (a repair of the old column's values belongs in the type
  * change's {@code up}), and every other kind (drop_default, drop_not_null, foreign keys, indexes,
  * renames: planned against the old column, they would need the swap to carry them). This class only
  * groups intents; it does not read the catalog and does not judge whether the members are valid.
@@ -108,7 +108,7 @@ public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDef
                     comment = Optional.of(k);
                 } else if (m instanceof AddCheck k && k.up().isEmpty() && SqlTokens.mentionsColumn(k.check(), c)) {
                     checks.add(k);
-                } else if (m instanceof AddUnique u && u.columns().contains(c)) {
+                } else if (m instanceof AddUnique u && u.up().isEmpty() && u.columns().contains(c)) {
                     uniques.add(u);
                 } else {
                     continue;

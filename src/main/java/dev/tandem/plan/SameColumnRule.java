@@ -7,7 +7,9 @@ import java.util.Set;
  * whole table): they clash when either of them reshapes what it names (renames, retypes, splits,
  * merges or removes it), because both plan against the catalog from before the migration and each
  * would install its own mechanism on it. Constraints, defaults, NOT NULL and indexes on one column
- * combine. A table the migration creates is new to every change of it.
+ * combine. A table the migration creates is new to every change of it. The changes a
+ * {@code change_column_type} plans together with it ({@link ColumnChangeSet}) never meet this rule:
+ * the planner and check plan them as one.
  * <p>{@link Planner} (apply, plan) refuses a clash with exit 2 and {@code tandem check} reports it as
  * {@code check/conflict}; both ask this class, so they agree. It does not judge changes in different
  * migrations (that is the release train's and check's cross-migration business).
@@ -71,14 +73,14 @@ public final class SameColumnRule {
             String other = kind.equals("change_column_type") ? otherKind : kind;
             if (other.equals("change_column_type")) {
                 why = " (the column would change type twice)";
-            } else if (other.equals("add_check")) {
-                why = " (an add_check with up does not combine with a change_column_type of its column: write the repair into"
+            } else if (other.equals("add_check") || other.equals("add_unique")) {
+                why = " (an " + other + " with up does not combine with a change_column_type of its column: write the repair into"
                         + " the type change's up)";
             } else if (ColumnChangeSet.JOINING.contains(other)) {
                 why = " (a change_column_type combines with one " + other + " of its column; this is a second one)";
             } else {
-                why = " (a change_column_type combines only with set_default, set_not_null, set_comment, add_check without up"
-                        + " and add_unique of its column: " + other + " is planned against the old column, which the swap replaces)";
+                why = " (a change_column_type combines only with set_default, set_not_null, set_comment, and add_check"
+                        + " and add_unique without up of its column: " + other + " is planned against the old column, which the swap replaces)";
             }
         }
         return message(column, otherKind, otherLine).replace("; put them", why + "; put them");

@@ -46,6 +46,7 @@ class CheckAgreesWithApplyTest {
             "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n  - set_default: {table: tasks, column: priority, default: \"4\"}\n",
             "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - add_check: {table: tasks, name: tasks_p, check: \"priority > 0\", up: {priority: \"1\"}}\n",
             "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - change_column_type: {table: tasks, column: priority, type: numeric}\n",
+            "  - change_column_type: {table: user_profiles, column: phone, type: varchar(40)}\n  - add_unique: {table: user_profiles, name: user_profiles_phone_key, columns: [phone], up: {phone: \"phone || '#'\"}}\n",
             "  - rename_column: {table: users, column: full_name, to: display_name}\n  - set_not_null: {table: users, column: full_name, up: \"coalesce(full_name, '')\"}\n",
             "  - set_default: {table: tasks, column: priority, default: \"3\"}\n  - drop_column: {table: tasks, column: priority}\n",
             "  - rename_table: {table: tasks, to: todos}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n",

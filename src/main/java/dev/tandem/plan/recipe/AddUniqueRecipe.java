@@ -13,6 +13,7 @@ import dev.tandem.plan.RecipeContext;
 import dev.tandem.plan.mechanics.ConcurrentIndexBuild;
 import dev.tandem.plan.mechanics.IndexStorage;
 import dev.tandem.plan.mechanics.Precheck;
+import dev.tandem.plan.mechanics.RowRepair;
 import dev.tandem.plan.mechanics.UniqueViaIndex;
 import dev.tandem.sql.Ident;
 import dev.tandem.sql.QualifiedName;
@@ -48,14 +49,35 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
         });
         look.nameFree(table, intent.name(), true);
         intent.columns().forEach(c -> out.touch(t, c));
-        out.add(Phase.SWITCH_READS, Precheck.step("count duplicate keys for " + intent.name() + " (fails with the count before any DDL)", t,
+        look.columns(table, new java.util.ArrayList<>(intent.up().keySet()));
+        intent.up().keySet().forEach(c -> out.touch(t, c));
+        // with up, the repair makes the keys unique by the end of backfill: the index is built there, so the
+        // constraint holds for every writer from then on (old-application duplicates are de-duplicated first)
+        Phase build = intent.up().isEmpty() ? Phase.SWITCH_READS : Phase.BACKFILL;
+        if (!intent.up().isEmpty()) {
+            List<String> key = look.primaryKey(table, "the backfill that applies 'up' needs one");
+            List<String> watched = new java.util.ArrayList<>(intent.columns());
+            intent.up().keySet().stream().filter(c -> !watched.contains(c)).forEach(watched::add);
+            RowRepair repair = look.repair(t, key, intent.name(), q -> duplicate(t, intent.columns(), key, q), intent.up(),
+                    table.isPresent() ? watched : List.of(), Optional.of(new RowRepair.Refusal("23505", intent.name(),
+                            "duplicate key value violates unique constraint " + intent.name() + " (a write of the new application,"
+                                    + " tandem.version = 'new': up de-duplicates only the old application's writes)")));
+            repair.dualWrite().forEach(st -> out.add(Phase.DUAL_WRITE, st));
+            repair.backfill().forEach(st -> out.add(Phase.BACKFILL, st));
+            repair.contract().forEach(st -> out.add(Phase.CONTRACT, st));
+            out.purge(repair.purge());
+            out.note(Phase.DUAL_WRITE, "Rows of " + t + " the old application writes with a key another row has now get the values of `up`.");
+        }
+        out.add(build, Precheck.step("count duplicate keys for " + intent.name() + " (fails with the count before any DDL)", t,
                 Precheck.countDuplicates(t, intent.columns()),
                 KIND + ": %s key value(s) occur more than once in " + t + " (" + String.join(", ", intent.columns())
                         + "); unique constraint " + intent.name() + " cannot be added",
-                "remove or change the duplicate rows first"));
+                intent.up().isEmpty() ? "remove or change the duplicate rows first" : "make 'up' give each duplicate a key of its own"));
         UniqueViaIndex unique = new UniqueViaIndex(t, intent.name(),
                 ConcurrentIndexBuild.create(t, intent.name(), true, usingRest(intent)), "");
-        unique.steps().forEach(s -> out.add(Phase.SWITCH_READS, s));
+        List<dev.tandem.plan.Step> steps = unique.steps();
+        out.add(build, steps.get(0));
+        steps.subList(1, steps.size()).forEach(st -> out.add(Phase.SWITCH_READS, st));
         out.note(Phase.SWITCH_READS, "Unique constraint " + intent.name() + " on " + t + " is enforced.");
         if (ctx.offline()) {
             out.warn("offline plan: whether " + t + " and its columns exist and the name " + intent.name() + " is free is not known; pass --url");
@@ -67,6 +89,29 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
         return "btree (" + String.join(", ", quoted(intent.columns())) + ")"
                 + (intent.include().isEmpty() ? "" : " INCLUDE (" + String.join(", ", quoted(intent.include())) + ")")
                 + IndexStorage.clause(intent.with());
+    }
+
+    /**
+     * The row (qualified by {@code q}) has a key another row already has. In the backfill (q is the
+     * table) every row of a group but the one with the smallest primary key; in the trigger (q is the
+     * row being written) only an INSERT or an UPDATE that changes the key, against any other row.
+     */
+    static String duplicate(QualifiedName t, List<String> columns, List<String> key, String q) {
+        String other = Ident.quote("tandem_other");
+        List<String> same = new java.util.ArrayList<>();
+        List<String> set = new java.util.ArrayList<>();
+        for (String c : columns) {
+            same.add(other + "." + Ident.quote(c) + " = " + q + "." + Ident.quote(c));
+            set.add(q + "." + Ident.quote(c) + " IS NOT NULL");
+        }
+        String otherKey = "(" + String.join(", ", key.stream().map(k -> other + "." + Ident.quote(k)).toList()) + ")";
+        String rowKey = "(" + String.join(", ", key.stream().map(k -> q + "." + Ident.quote(k)).toList()) + ")";
+        boolean backfill = q.equals(t.sql());
+        String exists = "EXISTS (SELECT 1 FROM " + t.sql() + " AS " + other + " WHERE " + String.join(" AND ", same) + " AND "
+                + otherKey + (backfill ? " < " : " IS DISTINCT FROM ") + rowKey + ")";
+        String written = backfill ? "" : "(TG_OP = 'INSERT' OR " + String.join(" OR ", columns.stream()
+                .map(c -> q + "." + Ident.quote(c) + " IS DISTINCT FROM OLD." + Ident.quote(c)).toList()) + ") AND ";
+        return "(" + written + String.join(" AND ", set) + " AND " + exists + ")";
     }
 
     static List<String> quoted(List<String> names) {

@@ -54,6 +54,9 @@ import java.util.stream.Collectors;
  * and the sync function is recreated for the swapped names; then the foreign keys are validated
  * (SHARE UPDATE EXCLUSIVE). Contract drops the trigger (the old column stops being written) and
  * the old column's NOT NULL; purge drops the old column.
+ * <p>The default, NOT NULL, comment, checks and unique constraints the same migration gives the
+ * column shape the new column on this path ({@link ColumnChangeSetRecipe}, entered through
+ * {@code planSet}).
  * <p>Refused with exit 2: unknown table or column, the same type, generated columns and columns a
  * generated column uses, exclusion constraints and partitioned tables (rewrite path only). A table
  * without a primary key is backfilled (both ways) by unique index or ctid pages.
