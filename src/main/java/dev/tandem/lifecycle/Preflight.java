@@ -23,7 +23,8 @@ import java.util.List;
  * {@code default}, {@code where}; see {@link dev.tandem.plan.Recipe#expressions}) are compiled
  * against the table's row. Besides, it checks {@code change_column_type} ({@link ChangeColumnTypeRecipe#preflight}): the
  * type exists, {@code up} reaches the new type, {@code down} reaches the old one (views that read the column are
- * refused by the planner, {@link dev.tandem.plan.ViewGuard}). It does not evaluate the expressions on the data (a value that does not fit is found by
+ * refused by the planner, {@link dev.tandem.plan.ViewGuard}); and the enum intents
+ * ({@link dev.tandem.plan.recipe.EnumRecipes#preflight}): the type and the labels they name exist, or do not yet. It does not evaluate the expressions on the data (a value that does not fit is found by
  * the backfill, which stops without losing anything).
  */
 public final class Preflight {
@@ -39,6 +40,7 @@ public final class Preflight {
                 run(c, change, ChangeColumnTypeRecipe.preflight(change, catalog, options).stream()
                         .filter(check -> !check[0].equals("views")).toList());
             }
+            run(c, intent, dev.tandem.plan.recipe.EnumRecipes.preflight(intent, m.changes(), options));
         }
     }
 

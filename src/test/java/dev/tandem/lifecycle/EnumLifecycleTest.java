@@ -172,4 +172,32 @@ class EnumLifecycleTest extends SampleDatabaseTest {
             c.setAutoCommit(true);
         }
     }
+
+    @Test
+    void unknownTypesAndLabelsAreRefusedBeforeAnyStep() throws Exception {
+        Fingerprint before = Db.publicFingerprint(c);
+        for (String[] bad : new String[][] {
+                {"rename_enum_value: {enum: project_status, from: gone, to: x}", "rename_enum_value: from: public.project_status has no label gone"},
+                {"rename_enum_value: {enum: project_status, from: active, to: completed}", "to: public.project_status already has the label completed"},
+                {"add_enum_value: {enum: no_such_type, value: x}", "enum: type public.no_such_type does not exist"},
+                {"add_enum_value: {enum: project_status, value: x, before: gone}", "before: public.project_status has no label gone"}}) {
+            java.nio.file.Path sub = java.nio.file.Files.createTempDirectory(dir, "m");
+            TandemException e = assertThrows(TandemException.class, () -> LifecycleDriver.forMigration(db, sub, "0001_enum",
+                    "changes:\n  - set_comment: {table: tasks, comment: first}\n  - " + bad[0] + "\n").apply(Phase.EXPAND), bad[0]);
+            assertEquals(TandemException.BAD_INPUT, e.exitCode(), bad[0]);
+            assertTrue(e.getMessage().contains("0001_enum.yaml:3:") && e.getMessage().contains(bad[1]), e.getMessage());
+        }
+        PhaseWalk.assertNoDiff(before, Db.publicFingerprint(c), "nothing changed, not even the comment of the first intent");
+    }
+
+    @Test
+    void addValueToAnEnumCreatedInTheSameMigration() throws SQLException {
+        LifecycleDriver tandem = tandem("""
+                changes:
+                  - create_enum: {name: task_size, values: [s, l]}
+                  - add_enum_value: {enum: task_size, value: m, before: l}
+                """);
+        tandem.forward(Phase.EXPAND);
+        assertEquals("s,m,l", labels("task_size"));
+    }
 }

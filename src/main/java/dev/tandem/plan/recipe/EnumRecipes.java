@@ -21,9 +21,10 @@ import java.util.Optional;
  * The recipes of the enum intents. None locks a table: {@code CREATE TYPE}, {@code ALTER TYPE … ADD
  * VALUE} and {@code ALTER TYPE … RENAME VALUE} lock only the type (checked by a lock trace in
  * {@code EnumLifecycleTest}); reads and writes of the tables that use it go on. The catalog snapshot
- * holds no types, so a missing type or label is found by PostgreSQL when the step runs (the step's
- * transaction rolls back; the phase stops there and can be resumed or rolled back), except a label
- * that already exists, which a read-only check before the step reports with its name.
+ * holds no types, so the type and labels an intent names are checked against the live database
+ * before the migration's first step ({@link #preflight}); for a type the same migration creates,
+ * PostgreSQL finds a wrong label when the step runs (its transaction rolls back; the phase stops
+ * there and can be resumed or rolled back).
  * <ul>
  *   <li>{@code create_enum}: {@code CREATE TYPE … AS ENUM (…)} at <b>expand</b>; undo {@code DROP
  *       TYPE} (refused by PostgreSQL while a column still uses it: roll that migration back first).</li>
@@ -51,6 +52,46 @@ public final class EnumRecipes {
         return "SELECT count(*) FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = " + Ident.literal(type.schema())
                 + " AND t.typname = " + Ident.literal(type.name()) + " AND e.enumlabel = " + Ident.literal(label);
+    }
+
+    /**
+     * Read-only checks for {@link dev.tandem.lifecycle.Preflight}, run before the migration's first
+     * step: {name, SQL that fails with the reason}. For a type the same migration creates, nothing
+     * can be checked yet (none are returned). Empty for other intents.
+     */
+    public static List<String[]> preflight(dev.tandem.intent.Intent intent, List<dev.tandem.intent.Intent> migration, PlanOptions options) {
+        String schema = options.defaultSchema();
+        java.util.Set<QualifiedName> created = new java.util.HashSet<>();
+        migration.stream().filter(i -> i instanceof CreateEnum).forEach(i -> created.add(((CreateEnum) i).name().resolve(schema)));
+        List<String[]> out = new java.util.ArrayList<>();
+        if (intent instanceof CreateEnum ce) {
+            QualifiedName type = ce.name().resolve(schema);
+            out.add(new String[] {"name", refuseIf(typeExists(type), "type " + type + " already exists")});
+        } else if (intent instanceof AddEnumValue av && !created.contains(av.type().resolve(schema))) {
+            QualifiedName type = av.type().resolve(schema);
+            out.add(new String[] {"enum", refuseIf(absent(typeExists(type)), "type " + type + " does not exist")});
+            out.add(new String[] {"value", refuseIf(labelCount(type, av.value()), type + " already has the label " + av.value())});
+            av.before().or(av::after).ifPresent(w -> out.add(new String[] {av.before().isPresent() ? "before" : "after",
+                    refuseIf(absent(labelCount(type, w)), type + " has no label " + w)}));
+        } else if (intent instanceof RenameEnumValue rv && !created.contains(rv.type().resolve(schema))) {
+            QualifiedName type = rv.type().resolve(schema);
+            out.add(new String[] {"enum", refuseIf(absent(typeExists(type)), "type " + type + " does not exist")});
+            out.add(new String[] {"from", refuseIf(absent(labelCount(type, rv.from())), type + " has no label " + rv.from())});
+            out.add(new String[] {"to", refuseIf(labelCount(type, rv.to()), type + " already has the label " + rv.to())});
+        }
+        return out;
+    }
+
+    /** 1 when the count query finds nothing, else 0 or less. */
+    static String absent(String count) {
+        return "SELECT 1 - (" + count + ")";
+    }
+
+    /** A DO block that raises {@code message} when {@code count} (a single-number query) is above zero. */
+    static String refuseIf(String count, String message) {
+        String body = "\nBEGIN\n  IF (" + count + ") > 0 THEN\n    RAISE EXCEPTION USING MESSAGE = " + Ident.literal(message) + ";\n  END IF;\nEND\n";
+        String tag = dev.tandem.sql.PlPgSql.dollarTag(body);
+        return "DO " + tag + body + tag;
     }
 
     static Step check(String description, String count, String message, String hint) {
