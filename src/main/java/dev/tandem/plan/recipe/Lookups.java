@@ -85,12 +85,6 @@ final class Lookups {
                 .findFirst().orElseThrow(() -> error("unknown index " + schema + "." + name)));
     }
 
-    /** The primary key columns (the backfill keys on them); refuses a table without one. */
-    List<String> primaryKey(Optional<Table> table, String why) {
-        return table.map(tb -> tb.primaryKey().orElseThrow(() -> error("table " + tb.name() + " has no primary key; " + why))
-                .columns()).orElse(List.of("<primary key>"));
-    }
-
     /**
      * The primary key columns the backfill keys on; empty for a table without one (the backfill
      * then cuts it by unique index or ctid pages).
