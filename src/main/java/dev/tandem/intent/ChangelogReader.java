@@ -97,6 +97,7 @@ public final class ChangelogReader {
         m.put("create_enum", EnumIntents.CREATE_ENUM);
         m.put("add_enum_value", EnumIntents.ADD_ENUM_VALUE);
         m.put("rename_enum_value", EnumIntents.RENAME_ENUM_VALUE);
+        m.put("add_exclusion", ExclusionIntents.ADD_EXCLUSION);
         PARSERS = Collections.unmodifiableMap(m);
     }
 

@@ -10,7 +10,7 @@ public sealed interface Intent permits RenameColumn,
         SetNotNull, DropNotNull, SetDefault, DropDefault, AddCheck, AddForeignKey, AddUnique, DropConstraint, CreateIndex, DropIndex,
         AddColumn, DropColumn, SplitColumn, MergeColumns,
         ChangeColumnType, SetComment, RenameConstraint,
-        SetReplicaIdentity, CreateEnum, AddEnumValue, RenameEnumValue {
+        SetReplicaIdentity, CreateEnum, AddEnumValue, RenameEnumValue, AddExclusion {
     /** The YAML key of this intent kind, e.g. {@code rename_column}. */
     String kind();
 

@@ -53,7 +53,8 @@ public final class Planner {
             Map.entry(dev.tandem.intent.SetReplicaIdentity.class, new dev.tandem.plan.recipe.SetReplicaIdentityRecipe()),
             Map.entry(dev.tandem.intent.CreateEnum.class, new dev.tandem.plan.recipe.EnumRecipes.Create()),
             Map.entry(dev.tandem.intent.AddEnumValue.class, new dev.tandem.plan.recipe.EnumRecipes.AddValue()),
-            Map.entry(dev.tandem.intent.RenameEnumValue.class, new dev.tandem.plan.recipe.EnumRecipes.RenameValue()));
+            Map.entry(dev.tandem.intent.RenameEnumValue.class, new dev.tandem.plan.recipe.EnumRecipes.RenameValue()),
+            Map.entry(dev.tandem.intent.AddExclusion.class, new dev.tandem.plan.recipe.AddExclusionRecipe()));
 
     private static final dev.tandem.plan.recipe.ColumnChangeSetRecipe COLUMN_CHANGE_SETS = new dev.tandem.plan.recipe.ColumnChangeSetRecipe();
 

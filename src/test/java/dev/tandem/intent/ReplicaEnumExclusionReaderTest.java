@@ -120,4 +120,29 @@ class ReplicaEnumExclusionReaderTest {
         String same = refused("changes:\n  - rename_enum_value: {enum: s, from: a, to: a}\n");
         assertTrue(same.contains("field 'to'"), same);
     }
+
+    @Test
+    void addExclusion() throws Exception {
+        Migration m = read("""
+                changes:
+                  - add_exclusion:
+                      table: bookings
+                      name: bookings_no_overlap
+                      elements: [{column: room_id, operator: "="}, {expression: "tstzrange(a, b)", operator: "&&"}]
+                      where: "NOT cancelled"
+                """);
+        AddExclusion x = (AddExclusion) m.changes().get(0);
+        assertEquals("gist", x.using());
+        assertEquals(Optional.of("room_id"), x.elements().get(0).column());
+        assertEquals(Optional.of("tstzrange(a, b)"), x.elements().get(1).expression());
+        assertEquals("&&", x.elements().get(1).operator());
+        assertEquals(Optional.of("NOT cancelled"), x.where());
+
+        String both = refused("changes:\n  - add_exclusion: {table: t, name: x, elements: [{column: a, expression: b, operator: =}]}\n");
+        assertTrue(both.contains("0001_m.yaml:2:") && both.contains("exactly one of 'column' and 'expression'"), both);
+        String op = refused("changes:\n  - add_exclusion: {table: t, name: x, elements: [{column: a, operator: \"= 1; DROP TABLE t\"}]}\n");
+        assertTrue(op.contains("0001_m.yaml:2:") && op.contains("expected an operator"), op);
+        String none = refused("changes:\n  - add_exclusion: {table: t, name: x, elements: []}\n");
+        assertTrue(none.contains("non-empty list"), none);
+    }
 }

@@ -29,16 +29,18 @@ import java.util.regex.Pattern;
  *   <li>a CHECK, or a foreign key without referential actions (NO ACTION / RESTRICT): at
  *       <b>expand</b> — dropping it only relaxes, and the new application may need it gone
  *       before it writes rows the constraint would refuse;</li>
- *   <li>a foreign key with ON DELETE/UPDATE CASCADE, SET NULL or SET DEFAULT, and a UNIQUE
- *       constraint: at <b>contract</b> — the old application relies on the cascade, or on the
+ *   <li>a foreign key with ON DELETE/UPDATE CASCADE, SET NULL or SET DEFAULT, a UNIQUE and an
+ *       exclusion constraint: at <b>contract</b> — the old application relies on the cascade, or on the
  *       uniqueness (ON CONFLICT needs the index).</li>
  * </ul>
  * The undo re-creates it from the catalog definition: a check or foreign key NOT VALID, then
  * VALIDATE when it was validated ({@link ValidatedConstraint}); a unique constraint by rebuilding
- * its index CONCURRENTLY and attaching it ({@link UniqueViaIndex}). The undo fails (VALIDATE, or the
+ * its index CONCURRENTLY and attaching it ({@link UniqueViaIndex}); an exclusion constraint by
+ * {@code ADD CONSTRAINT … EXCLUDE …} from its definition, which holds ACCESS EXCLUSIVE for the whole
+ * index build (there is no other way to create one). The undo fails (VALIDATE, or the
  * unique build) when rows written since violate it. Offline the kind is unknown: the step is placed
  * at contract with a placeholder undo and a warning.
- * <p>Refused: unknown table or constraint, primary keys, exclusion and NOT NULL constraints, a
+ * <p>Refused: unknown table or constraint, primary keys, NOT NULL constraints, a
  * unique constraint that a foreign key references.
  */
 public final class DropConstraintRecipe implements Recipe<DropConstraint> {
@@ -103,13 +105,19 @@ public final class DropConstraintRecipe implements Recipe<DropConstraint> {
                 undo = new UniqueViaIndex(t, c.name(), ConcurrentIndexBuild.fromCatalog(index, t, c.name()), attributes.strip()).recreate();
                 phase = Phase.CONTRACT;
             }
+            case "x" -> {
+                // no NOT VALID form: the undo re-adds it under ACCESS EXCLUSIVE for the whole index build
+                undo = List.of("ALTER TABLE " + t.sql() + " ADD CONSTRAINT " + dev.tandem.sql.Ident.quote(c.name()) + " " + c.definition());
+                phase = Phase.CONTRACT;
+            }
             case "p" -> throw look.error(c.name() + " is the primary key of " + t + "; dropping it is not supported");
             case "n" -> throw look.error(c.name() + " is a NOT NULL constraint; use drop_not_null");
-            default -> throw look.error(c.name() + " is an exclusion constraint; dropping it is not supported yet (no way to re-create it without a lock that blocks writes)");
+            default -> throw look.error(c.name() + " has constraint type " + c.type() + ", which drop_constraint does not handle");
         }
         String what = switch (c.type()) {
             case "c" -> "check";
             case "f" -> "foreign key";
+            case "x" -> "exclusion constraint";
             default -> "unique constraint";
         };
         out.add(phase, new Step("drop " + what + " " + c.name() + " (no scan)" + (c.isForeignKey() ? "; also locks " + c.referencedTable() : ""),
