@@ -55,7 +55,12 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
         // constraint holds for every writer from then on (old-application duplicates are de-duplicated first)
         Phase build = intent.up().isEmpty() ? Phase.SWITCH_READS : Phase.BACKFILL;
         if (!intent.up().isEmpty()) {
-            List<String> key = look.primaryKey(table, "the backfill that applies 'up' needs one");
+            // up keeps the row with the smallest primary key of each duplicate group: it needs one
+            List<String> key = Lookups.batchKey(table);
+            if (key.isEmpty()) {
+                throw look.error(t + " has no primary key: add_unique's up keeps the row with the smallest key of each"
+                        + " group of duplicates, so it needs one (de-duplicate the rows first, then add the constraint without up)");
+            }
             List<String> watched = new java.util.ArrayList<>(intent.columns());
             intent.up().keySet().stream().filter(c -> !watched.contains(c)).forEach(watched::add);
             RowRepair repair = look.repair(t, key, intent.name(), q -> duplicate(t, intent.columns(), key, q), intent.up(),
