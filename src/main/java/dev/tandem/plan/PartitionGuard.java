@@ -17,10 +17,12 @@ import java.util.Set;
  * Refuses up front (exit 2, naming the table) what Tandem does not support on a partitioned table
  * (relkind {@code p}), rather than failing mid-train:
  * <ul>
- *   <li>the intent kinds in {@link #UNSUPPORTED}: {@code create_index}, {@code add_unique},
- *       {@code drop_index} (PostgreSQL cannot build or drop an index CONCURRENTLY on a partitioned
- *       table; the per-partition build is not made yet) and {@code add_foreign_key} (PostgreSQL 17
- *       refuses a NOT VALID foreign key on a partitioned table);</li>
+ *   <li>the intent kinds in {@link #UNSUPPORTED}: {@code add_unique}, {@code drop_index} (no
+ *       {@code USING INDEX} constraint and no {@code DROP INDEX CONCURRENTLY} on a partitioned
+ *       table) and {@code add_foreign_key} (PostgreSQL 17 refuses a NOT VALID foreign key on a
+ *       partitioned table);</li>
+ *   <li>{@code create_index} on a table with sub-partitioned partitions, and a unique one that
+ *       lacks a partition key column (named);</li>
  *   <li>{@code rename_column}, {@code change_column_type}, {@code drop_column},
  *       {@code split_column} and {@code merge_columns} of a column of the partition key (of any
  *       level): these replace the column by another one, and PostgreSQL cannot drop or retype a
@@ -30,7 +32,8 @@ import java.util.Set;
  * {@code change_column_type}, {@code set_not_null}, {@code drop_column}, {@code split_column},
  * {@code merge_columns}) — their columns and sync triggers live on the parent, which PostgreSQL
  * propagates to every partition, and their backfill fills one leaf partition at a time —,
- * {@code add_check} (validated leaf by leaf, see {@code PartitionedValidation}), plus
+ * {@code add_check} (validated leaf by leaf, see {@code PartitionedValidation}), {@code create_index}
+ * ({@code PartitionedIndexBuild}), plus
  * {@code set_default}, {@code drop_default}, {@code drop_not_null}, {@code drop_constraint},
  * {@code rename_table}, {@code drop_table} and {@code sql} steps. Offline (no catalog) nothing is
  * checked. Pure.
@@ -39,7 +42,7 @@ public final class PartitionGuard {
     private PartitionGuard() {}
 
     /** Intent kinds whose mechanics do not yet handle partitions. */
-    static final Set<String> UNSUPPORTED = Set.of("create_index", "add_unique", "add_foreign_key", "drop_index");
+    static final Set<String> UNSUPPORTED = Set.of("add_unique", "add_foreign_key", "drop_index");
 
     /** @throws dev.tandem.TandemException BAD_INPUT at the intent's position for an unsupported intent on a partitioned table */
     public static void check(Intent intent, RecipeContext ctx) {
@@ -59,6 +62,20 @@ public final class PartitionGuard {
                     + " nothing was changed");
         }
         List<String> keys = t.get().partitioning().map(p -> p.allKeyColumns()).orElse(List.of());
+        if (intent instanceof dev.tandem.intent.CreateIndex ci) {
+            if (t.get().partitioning().map(p -> p.nested()).orElse(false)) {
+                throw RecipeContext.error(intent.position(), intent.kind(), "create_index on " + name + " is not supported yet: it has"
+                        + " sub-partitioned partitions (each needs an index ON ONLY of its own); nothing was changed");
+            }
+            String key = t.get().partitioning().map(p -> p.key()).orElse("");
+            List<String> missing = keys.stream().filter(k -> !ci.columns().stream().map(String::strip).toList().contains(k)
+                    && !ci.columns().stream().map(String::strip).toList().contains(dev.tandem.sql.Ident.quote(k))).toList();
+            if (ci.unique() && (!missing.isEmpty() || t.get().partitioning().map(p -> p.expressionKey()).orElse(false))) {
+                throw RecipeContext.error(intent.position(), intent.kind(), "unique index " + ci.name() + " on partitioned table " + name
+                        + " must include every column of its partition key (" + key + ")" + (missing.isEmpty() ? "" : "; missing: "
+                        + String.join(", ", missing)) + "; nothing was changed");
+            }
+        }
         for (String column : replacedColumns(intent)) {
             if (keys.contains(column)) {
                 String key = t.get().partitioning().map(p -> p.key()).orElse("");
@@ -91,7 +108,9 @@ public final class PartitionGuard {
             statements.addAll(step.rollbackStatements());
             for (String sql : statements) {
                 String flat = sql.replaceAll("\\s+", " ");
-                boolean concurrentIndex = flat.contains("INDEX CONCURRENTLY") && (flat.contains(on) || flat.startsWith("DROP INDEX"));
+                boolean concurrentIndex = flat.contains("INDEX CONCURRENTLY") && (flat.contains(on)
+                        || flat.startsWith("DROP INDEX") && t.get().indexes().stream().anyMatch(i -> flat.endsWith(
+                                dev.tandem.sql.Ident.quote(name.schema()) + "." + dev.tandem.sql.Ident.quote(i.name()))));
                 boolean notValidFk = flat.contains("FOREIGN KEY") && flat.contains("NOT VALID") && flat.contains(name.sql());
                 if (concurrentIndex || notValidFk) {
                     throw RecipeContext.error(intent.position(), intent.kind(), intent.kind() + " on partitioned table " + name

@@ -84,7 +84,7 @@ class PartitionedTableLifecycleTest {
             load(c);
             Fingerprint before = Fingerprint.of(c, List.of("public"), true);
             List<String> intents = List.of(
-                    "create_index: {table: events, name: events_kind_idx, columns: [kind]}",
+                    "add_foreign_key: {table: events, name: events_kind_fkey, columns: [kind], references: {table: kinds, columns: [kind]}}",
                     "add_unique: {table: events, name: events_id_key, columns: [id, happened]}",
                     "drop_column: {table: events, column: happened}",
                     // a primary-key column: its new key index would be built CONCURRENTLY on the parent

@@ -73,7 +73,12 @@ public final class CreateIndexRecipe implements Recipe<CreateIndex> {
                     t, count, KIND + ": %s key value(s) occur more than once in " + t + "; unique index " + intent.name() + " cannot be built",
                     "remove or change the duplicate rows first"));
         }
-        out.add(phase, ConcurrentIndexBuild.buildStep("build index " + intent.name() + " CONCURRENTLY (writes continue)", t, intent.name(), create));
+        if (table.isPresent() && table.get().partitioned()) { // CONCURRENTLY per leaf, ON ONLY the parent, then ATTACH
+            dev.tandem.plan.mechanics.PartitionedIndexBuild.steps(table.get(), intent.name(), intent.unique(), usingRest(intent, keys, method),
+                    "index " + intent.name()).forEach(s -> out.add(phase, s));
+        } else {
+            out.add(phase, ConcurrentIndexBuild.buildStep("build index " + intent.name() + " CONCURRENTLY (writes continue)", t, intent.name(), create));
+        }
         if (ctx.offline()) {
             out.warn("offline plan: whether " + t + ", its columns exist and the name " + intent.name() + " is free is not known; pass --url");
         }
