@@ -54,7 +54,10 @@ class NoPrimaryKeySweepTest {
             dev.tandem.intent.RenameTable.class, dev.tandem.intent.RawSql.class, dev.tandem.intent.DropNotNull.class,
             dev.tandem.intent.SetDefault.class, dev.tandem.intent.DropDefault.class, dev.tandem.intent.AddUnique.class,
             dev.tandem.intent.DropConstraint.class, dev.tandem.intent.CreateIndex.class, dev.tandem.intent.DropIndex.class,
-            dev.tandem.intent.SetComment.class, dev.tandem.intent.RenameConstraint.class);
+            dev.tandem.intent.SetComment.class, dev.tandem.intent.RenameConstraint.class,
+            // catalog-only: no row is copied (an exclusion constraint builds its index under the lock)
+            dev.tandem.intent.SetReplicaIdentity.class, dev.tandem.intent.CreateEnum.class, dev.tandem.intent.AddEnumValue.class,
+            dev.tandem.intent.RenameEnumValue.class, dev.tandem.intent.AddExclusion.class);
 
     /**
      * One backfilling intent on {@code events}. Writes and expectations are formats over the test's
