@@ -113,6 +113,13 @@ class CliCommandSweepTest {
         failures.put("bench backfill", new Object[] {2, new String[] {"bench", "backfill", "--rows", "many"}});
         failures.put("baseline", new Object[] {2, withDb(d, "baseline", cl.toString(), "--to", "0099_nope")});
         failures.put("repair", new Object[] {2, withDb(d, "repair", "0099_nope", cl.toString())});
+        String noFleet = tmp.resolve("no-fleet.yaml").toString(); // a fleet file that does not exist: exit 2
+        failures.put("fleet plan", new Object[] {2, new String[] {"fleet", "plan", cl.toString(), "--fleet", noFleet}});
+        failures.put("fleet apply", new Object[] {2, new String[] {"fleet", "apply", cl.toString(), "--fleet", noFleet}});
+        failures.put("fleet switch-reads", new Object[] {2, new String[] {"fleet", "switch-reads", ID, "--fleet", noFleet}});
+        failures.put("fleet contract", new Object[] {2, new String[] {"fleet", "contract", ID, "--yes", "--fleet", noFleet}});
+        failures.put("fleet rollback", new Object[] {2, new String[] {"fleet", "rollback", ID, "--all", "--fleet", noFleet}});
+        failures.put("fleet status", new Object[] {2, new String[] {"fleet", "status", cl.toString(), "--fleet", noFleet}});
         Set<String> uncovered = new TreeSet<>(commands.keySet());
         uncovered.removeAll(NOT_RESULTS);
         uncovered.removeAll(failures.keySet());
@@ -131,7 +138,10 @@ class CliCommandSweepTest {
         Map<String, String> elsewhere = Map.of(
                 "verify", "CliVerifyTest parses verify --format json (an embedded scratch server per run)",
                 "demo", "DemoTest runs the demo (a server and live traffic)",
-                "bench backfill", "CliBenchBackfillTest parses bench backfill --format json");
+                "bench backfill", "CliBenchBackfillTest parses bench backfill --format json",
+                "fleet plan", "FleetRolloutTest parses every fleet command's --format json (two servers, 12 databases)",
+                "fleet apply", "FleetRolloutTest", "fleet switch-reads", "FleetRolloutTest", "fleet contract", "FleetRolloutTest",
+                "fleet rollback", "FleetRolloutTest", "fleet status", "FleetRolloutTest and FleetKillTest");
         List<String[]> results = List.of(
                 new String[] {"plan", cl.toString()}, withDb(d, "plan", cl.toString()),
                 withDb(d, "apply", cl.toString(), "--to", "dual-write"), withDb(d, "backfill", ID),

@@ -132,7 +132,8 @@ class FleetRolloutTest {
         assertEquals(Map.of("backfill", 12L), toLongs(((Map<String, Object>) after.get("migrations")).get(ID)), after.toString());
         assertNull(((Map<String, Object>) byTarget(after).get("a4").get("result")).get("last_error"), "a success clears the last error");
 
-        Cli.Result sr = fleet(file, any, "switch-reads", ID, "--parallel", "4");
+        Cli.Result sr = fleet(file, any, "switch-reads", ID, "--parallel", "4", "--format", "json");
+        json(sr); // parseable, like every fleet command's JSON
         assertEquals(0, sr.code(), sr.describe());
 
         // an old application instance still writes the old column on b3: its contract refuses, the others go on
