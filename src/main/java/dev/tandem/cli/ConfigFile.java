@@ -2,7 +2,6 @@ package dev.tandem.cli;
 
 import dev.tandem.TandemException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -62,17 +58,7 @@ final class ConfigFile {
     }
 
     static ConfigFile parse(String name, String text) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(10);
-        Node root;
-        try {
-            root = new Yaml(options).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            throw error(name, e.getProblemMark(), e.getProblem());
-        } catch (RuntimeException e) {
-            throw TandemException.badInput(name + ":1:1: " + e.getMessage());
-        }
+        Node root = dev.tandem.util.StrictYaml.compose(name, text);
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> backfill = new LinkedHashMap<>();
         if (root == null) {
@@ -114,9 +100,7 @@ final class ConfigFile {
     }
 
     private static TandemException error(String name, Mark mark, String message) {
-        int line = mark == null ? 1 : mark.getLine() + 1;
-        int column = mark == null ? 1 : mark.getColumn() + 1;
-        return TandemException.badInput(name + ":" + line + ":" + column + ": " + message);
+        return dev.tandem.util.StrictYaml.error(name, mark, message);
     }
 
     Optional<String> get(String key) {

@@ -4,7 +4,6 @@ import dev.tandem.TandemException;
 import dev.tandem.db.ConnectionConfig;
 import dev.tandem.intent.Position;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -67,17 +63,7 @@ public record FleetFile(String name, List<Target> targets, List<Wave> waves) {
 
     /** Parses {@code text}; {@code name} is the file name used in error positions. */
     public static FleetFile parse(String name, String text) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(10);
-        Node root;
-        try {
-            root = new Yaml(options).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            throw error(name, e.getProblemMark(), e.getProblem());
-        } catch (RuntimeException e) {
-            throw TandemException.badInput(name + ":1:1: " + e.getMessage());
-        }
+        Node root = dev.tandem.util.StrictYaml.compose(name, text);
         if (!(root instanceof MappingNode map)) {
             throw error(name, root == null ? null : root.getStartMark(), "a fleet file is a mapping with targets (and optionally waves)");
         }

@@ -184,29 +184,13 @@ public final class FlywaySource implements ChangelogSource {
      */
     @Override
     public List<Migration> migrations() {
-        return resolve(Set.of());
+        return SourceItems.resolve(items, Set.of());
     }
 
     /** The files Flyway has not run; a refused file fails only when it is among them. */
     @Override
     public List<Migration> pending(Connection c, String stateSchema) throws SQLException {
-        Set<String> done = new HashSet<>(alreadyRun(c));
-        done.removeAll(SourceHistory.tandemIds(c, stateSchema));
-        return resolve(done);
-    }
-
-    private List<Migration> resolve(Set<String> done) {
-        List<Migration> out = new ArrayList<>();
-        for (LiquibaseSource.Item i : items) {
-            if (done.contains(i.id())) {
-                continue;
-            }
-            if (i.refusal().isPresent()) {
-                throw i.refusal().get();
-            }
-            out.add(i.migration().orElseThrow());
-        }
-        return out;
+        return SourceItems.pending(c, stateSchema, items, alreadyRun(c));
     }
 
     @Override

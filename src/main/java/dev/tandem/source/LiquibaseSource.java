@@ -200,29 +200,13 @@ public final class LiquibaseSource implements ChangelogSource {
      */
     @Override
     public List<Migration> migrations() {
-        return resolve(Set.of());
+        return SourceItems.resolve(items, Set.of());
     }
 
     /** The changeSets not yet in databasechangelog; a refused changeSet fails only when it is among them. */
     @Override
     public List<Migration> pending(Connection c, String stateSchema) throws SQLException {
-        Set<String> done = new HashSet<>(alreadyRun(c));
-        done.removeAll(SourceHistory.tandemIds(c, stateSchema));
-        return resolve(done);
-    }
-
-    private List<Migration> resolve(Set<String> done) {
-        List<Migration> out = new ArrayList<>();
-        for (Item i : items) {
-            if (done.contains(i.id())) {
-                continue;
-            }
-            if (i.refusal().isPresent()) {
-                throw i.refusal().get();
-            }
-            out.add(i.migration().orElseThrow());
-        }
-        return out;
+        return SourceItems.pending(c, stateSchema, items, alreadyRun(c));
     }
 
     /** Every changeSet with its migration or refusal, in Liquibase's order. */
