@@ -35,7 +35,7 @@ final class BaselineCmd implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = SourceFlags.PATH_DESCRIPTION)
     Path path;
 
     @Option(names = "--to", required = true, paramLabel = "ID", description = "The last migration the database already contains.")

@@ -131,7 +131,7 @@ final class FleetCmd implements Runnable {
 
     @Command(name = "plan", description = "Read-only: per target, the migrations `fleet apply` would start or resume, wave by wave.")
     static final class Plan extends Base {
-        @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
+        @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = SourceFlags.PATH_DESCRIPTION)
         Path path;
 
         @Mixin
@@ -155,7 +155,7 @@ final class FleetCmd implements Runnable {
 
     @Command(name = "apply", description = "tandem apply on every target: expand, dual-write and backfill of each pending migration.")
     static final class Apply extends Base {
-        @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
+        @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = SourceFlags.PATH_DESCRIPTION)
         Path path;
 
         @Option(names = "--to", defaultValue = "backfill", converter = PhaseConverter.class,
@@ -263,7 +263,7 @@ final class FleetCmd implements Runnable {
 
     @Command(name = "status", description = "Read-only: per target and migration the phase, status, backfill and last error; per migration, targets at each phase.")
     static final class Status extends Base {
-        @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
+        @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = SourceFlags.PATH_DESCRIPTION)
         Path path;
 
         @Mixin

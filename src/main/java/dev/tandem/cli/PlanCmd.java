@@ -30,7 +30,7 @@ final class PlanCmd implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = "A migration file or a changelog folder (default: ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "changelogs", description = SourceFlags.PATH_DESCRIPTION)
     Path path;
 
     @Option(names = "--format", defaultValue = "text", converter = FormatConverter.class, description = "text, json, sql or markdown (default: ${DEFAULT-VALUE}).")

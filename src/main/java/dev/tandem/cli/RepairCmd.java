@@ -26,7 +26,7 @@ final class RepairCmd implements Callable<Integer> {
     String id;
 
     @Parameters(index = "1", arity = "0..1", defaultValue = "changelogs", paramLabel = "PATH",
-            description = "The migration file or changelog folder (default: ${DEFAULT-VALUE}).")
+            description = SourceFlags.PATH_DESCRIPTION)
     Path path;
 
     @Option(names = "--dry-run", description = "Compare and print the result; store nothing.")

@@ -9,6 +9,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --contexts} and {@code --labels}: Liquibase changeSet filters for a Liquibase root changelog PATH. */
 final class SourceFlags {
+    /** The help text of every command's PATH parameter: what Tandem reads as a changelog. */
+    static final String PATH_DESCRIPTION = "A Tandem migration file or changelog folder, a Liquibase root changelog (XML, YAML, JSON"
+            + " or formatted SQL), or a Flyway folder of V<version>__<desc>.sql files (default: ${DEFAULT-VALUE}).";
+
     @Option(names = "--contexts", paramLabel = "EXPR", description = "Liquibase contexts expression (Liquibase changelogs only).")
     String contexts;
 
