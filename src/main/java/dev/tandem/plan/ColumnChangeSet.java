@@ -3,6 +3,7 @@ package dev.tandem.plan;
 import dev.tandem.intent.AddCheck;
 import dev.tandem.intent.AddUnique;
 import dev.tandem.intent.ChangeColumnType;
+import dev.tandem.intent.DropDefault;
 import dev.tandem.intent.Intent;
 import dev.tandem.intent.SetComment;
 import dev.tandem.intent.SetDefault;
@@ -18,7 +19,7 @@ import java.util.Set;
 
 /**
  * Several changes to one column in one migration, planned as one: a {@code change_column_type} and
- * the {@code set_default}, {@code set_not_null}, {@code set_comment} (of the column), {@code add_check}
+ * the {@code set_default}, {@code drop_default} (kept until contract), {@code set_not_null}, {@code set_comment} (of the column), {@code add_check}
  * (without {@code up}, mentioning the column) and {@code add_unique} (without {@code up}, over columns that include it)
  * of the same column, wherever they stand in the migration. They share one new column, one sync
  * trigger, one backfill and one swap ({@code plan/recipe/ColumnChangeSetRecipe}); the members
@@ -36,9 +37,11 @@ import java.util.Set;
  * @param setComment the new column's comment (set or cleared), if set
  * @param checks checks added on the new column
  * @param uniques unique constraints added over the new column
+ * @param dropDefault the default dropped (from the new column, at contract: the old application may rely on it until then)
  */
 public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDefault, Optional<SetNotNull> setNotNull,
-                              Optional<SetComment> setComment, List<AddCheck> checks, List<AddUnique> uniques) {
+                              Optional<SetComment> setComment, List<AddCheck> checks, List<AddUnique> uniques,
+                              Optional<DropDefault> dropDefault) {
     public ColumnChangeSet {
         checks = List.copyOf(checks);
         uniques = List.copyOf(uniques);
@@ -46,7 +49,7 @@ public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDef
 
     /** The set of a type change with nothing else. */
     public static ColumnChangeSet of(ChangeColumnType type) {
-        return new ColumnChangeSet(type, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of());
+        return new ColumnChangeSet(type, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty());
     }
 
     /** The intents that joined the type change, in changelog order of kind. */
@@ -55,6 +58,7 @@ public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDef
         setDefault.ifPresent(out::add);
         setNotNull.ifPresent(out::add);
         setComment.ifPresent(out::add);
+        dropDefault.ifPresent(out::add);
         out.addAll(checks);
         out.addAll(uniques);
         return out;
@@ -93,6 +97,7 @@ public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDef
             Optional<SetDefault> def = Optional.empty();
             Optional<SetNotNull> nn = Optional.empty();
             Optional<SetComment> comment = Optional.empty();
+            Optional<DropDefault> dropDef = Optional.empty();
             List<AddCheck> checks = new ArrayList<>();
             List<AddUnique> uniques = new ArrayList<>();
             List<Intent> joined = new ArrayList<>();
@@ -104,6 +109,8 @@ public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDef
                     def = Optional.of(d);
                 } else if (m instanceof SetNotNull n && n.column().equals(c) && nn.isEmpty()) {
                     nn = Optional.of(n);
+                } else if (m instanceof DropDefault d && d.column().equals(c) && dropDef.isEmpty()) {
+                    dropDef = Optional.of(d);
                 } else if (m instanceof SetComment k && k.column().equals(Optional.of(c)) && comment.isEmpty()) {
                     comment = Optional.of(k);
                 } else if (m instanceof AddCheck k && k.up().isEmpty() && SqlTokens.mentionsColumn(k.check(), c)) {
@@ -116,7 +123,7 @@ public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDef
                 joined.add(m);
             }
             if (!joined.isEmpty()) {
-                g.byLeader.put(i, new ColumnChangeSet(type, def, nn, comment, checks, uniques));
+                g.byLeader.put(i, new ColumnChangeSet(type, def, nn, comment, checks, uniques, dropDef));
                 joined.forEach(m -> g.leaderOf.put(m, i));
             }
         }
@@ -124,5 +131,6 @@ public record ColumnChangeSet(ChangeColumnType type, Optional<SetDefault> setDef
     }
 
     /** Kinds that may join a {@code change_column_type} of their column (see the class comment for the conditions). */
-    public static final Set<String> JOINING = Set.of("set_default", "set_not_null", "set_comment", "add_check", "add_unique");
+    public static final Set<String> JOINING = Set.of("set_default", "drop_default", "set_not_null", "set_comment", "add_check",
+            "add_unique");
 }

@@ -79,7 +79,7 @@ public final class SameColumnRule {
             } else if (ColumnChangeSet.JOINING.contains(other)) {
                 why = " (a change_column_type combines with one " + other + " of its column; this is a second one)";
             } else {
-                why = " (a change_column_type combines only with set_default, set_not_null, set_comment, and add_check"
+                why = " (a change_column_type combines only with set_default, drop_default, set_not_null, set_comment, and add_check"
                         + " and add_unique without up of its column: " + other + " is planned against the old column, which the swap replaces)";
             }
         }

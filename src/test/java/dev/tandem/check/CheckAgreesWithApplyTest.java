@@ -35,6 +35,7 @@ class CheckAgreesWithApplyTest {
             "  - set_not_null: {table: tasks, column: due_date, up: \"coalesce(due_date, current_date)\"}\n  - add_check: {table: tasks, name: tasks_due_check, check: \"due_date > '2000-01-01'\"}\n",
             "  - add_unique: {table: users, name: users_email_key2, columns: [email]}\n  - set_default: {table: users, column: email, default: \"''\"}\n",
             "  - drop_default: {table: tasks, column: priority}\n  - drop_not_null: {table: tasks, column: priority}\n",
+            "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - drop_default: {table: tasks, column: priority}\n",
             // combine: a type change with the default, NOT NULL, comment, checks and unique constraints of its column (ColumnChangeSet)
             "  - change_column_type: {table: tasks, column: priority, type: bigint, up: \"priority::bigint\", down: \"priority::integer\"}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n",
             "  - set_comment: {table: tasks, column: description, comment: about}\n  - change_column_type: {table: tasks, column: description, type: varchar(200)}\n"
@@ -42,7 +43,7 @@ class CheckAgreesWithApplyTest {
                     + "  - add_check: {table: tasks, name: tasks_description_check, check: \"length(description) > 0\"}\n"
                     + "  - add_unique: {table: tasks, name: tasks_description_key, columns: [project_id, description]}\n",
             // clash: one of them reshapes the column, or joins a type change it cannot join
-            "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - drop_default: {table: tasks, column: priority}\n",
+            "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - drop_not_null: {table: tasks, column: priority}\n",
             "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - set_default: {table: tasks, column: priority, default: \"3\"}\n  - set_default: {table: tasks, column: priority, default: \"4\"}\n",
             "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - add_check: {table: tasks, name: tasks_p, check: \"priority > 0\", up: {priority: \"1\"}}\n",
             "  - change_column_type: {table: tasks, column: priority, type: bigint}\n  - change_column_type: {table: tasks, column: priority, type: numeric}\n",

@@ -79,6 +79,45 @@ class ColumnChangeSetLifecycleTest extends SampleDatabaseTest {
     }
 
     @Test
+    @DisplayName("change_column_type + drop_default: tasks.priority becomes bigint; its default goes at contract")
+    void typeAndDropDefault() throws SQLException {
+        String id = "0001_priority_bigint_no_default";
+        LifecycleDriver tandem = LifecycleDriver.forMigration(db, changelog, id, """
+                changes:
+                  - change_column_type: {table: tasks, column: priority, type: bigint}
+                  - drop_default: {table: tasks, column: priority}
+                """);
+        String shadow = Names.bounded("tandem_new", id, "priority");
+        PhaseWalk.run(tandem, c, java.util.List.of("public"), new PhaseWalk.Checks() {
+            @Override
+            public void afterPhase(Phase p) throws SQLException {
+                String insert = "INSERT INTO tasks (project_id, title) SELECT id, 'default' FROM projects LIMIT 1 RETURNING id";
+                if (p == Phase.CONTRACT) {
+                    assertEquals("23502", assertThrows(SQLException.class, () -> exec(insert)).getSQLState(), "no default after contract");
+                    return;
+                }
+                Object a = scalar(insert);
+                try {
+                    assertEquals(1L, num("SELECT priority FROM tasks WHERE id = '" + a + "'"), "the old application's default until contract, after " + p);
+                } finally {
+                    exec("DELETE FROM tasks WHERE id = '" + a + "'");
+                }
+            }
+
+            @Override
+            public Map<QualifiedName, Set<String>> excludedData(Phase phase) {
+                return phase == Phase.BACKFILL ? Map.of(TASKS, Set.of(shadow)) : Map.of();
+            }
+
+            @Override
+            public void afterPurge() throws SQLException {
+                assertEquals("bigint", type("tasks", "priority"));
+                assertNull(columnDefault("tasks", "priority"));
+            }
+        });
+    }
+
+    @Test
     @DisplayName("change_column_type + set_not_null with up: tasks.description becomes varchar(200) NOT NULL, NULLs become ''")
     void typeAndNotNull() throws SQLException {
         String id = "0001_description_varchar_not_null";

@@ -108,10 +108,10 @@ class ColumnChangeSetPlanTest {
     void whatCannotCombineIsRefusedWithTheReason() throws Exception {
         TandemException e = assertThrows(TandemException.class, () -> plan("""
                   - change_column_type: {table: events, column: name, type: varchar(100)}
-                  - drop_default: {table: events, column: name}
+                  - create_index: {table: events, name: events_name_idx, columns: [name]}
                 """, catalog("text")));
         assertEquals(TandemException.BAD_INPUT, e.exitCode());
-        assertTrue(e.getMessage().contains("drop_default is planned against the old column, which the swap replaces"), e.getMessage());
+        assertTrue(e.getMessage().contains("create_index is planned against the old column, which the swap replaces"), e.getMessage());
         e = assertThrows(TandemException.class, () -> plan("""
                   - change_column_type: {table: events, column: name, type: varchar(100)}
                   - add_check: {table: events, name: events_c, check: "name <> ''", up: {name: "'-'"}}

@@ -479,6 +479,13 @@ public final class ChangeColumnTypeRecipe implements Recipe<ChangeColumnType> {
             out.add(Phase.CONTRACT, Step.ddl("drop the sync function", after.dropFunction(), SameNameSync.createFunction(after, Authority.NEW),
                     LockLevel.NONE, null));
 
+            Optional<String> movedDefault = col.identity().isEmpty() ? col.defaultExpr().filter(d -> !d.contains("nextval(")) : Optional.empty();
+            if (set.dropDefault().isPresent() && movedDefault.isPresent()) {
+                String moved = newDefault(movedDefault.get());
+                out.add(Phase.CONTRACT, Step.ddl("drop the default of " + c + " (the old application no longer inserts)", Ddl.dropDefault(t, c),
+                        Ddl.setDefault(t, c, moved), LockLevel.ACCESS_EXCLUSIVE, tableName));
+            }
+
             // purge
             out.purge(Step.ddl("drop the old column " + r + " (with its old indexes and checks)", Ddl.dropColumn(t, r), null,
                     LockLevel.ACCESS_EXCLUSIVE, tableName));

@@ -44,6 +44,8 @@ public final class ColumnChangeSetRecipe {
                 new SetDefaultRecipe().plan(d, ctx, out);
             } else if (m instanceof SetNotNull n) {
                 new SetNotNullRecipe().plan(n, ctx, out);
+            } else if (m instanceof dev.tandem.intent.DropDefault d) {
+                new DropDefaultRecipe().plan(d, ctx, out);
             } else if (m instanceof SetComment k) {
                 new SetCommentRecipe().plan(k, ctx, out);
             } else if (m instanceof AddCheck k) {
@@ -73,6 +75,15 @@ public final class ColumnChangeSetRecipe {
         set.setNotNull().ifPresent(n -> {
             if (col.notNull()) {
                 throw RecipeContext.error(n.position(), n.kind(), at + " is already NOT NULL");
+            }
+        });
+        set.dropDefault().ifPresent(d -> {
+            if (set.setDefault().isPresent()) {
+                throw RecipeContext.error(d.position(), d.kind(), at + ": set_default and drop_default of one column in one migration");
+            }
+            if (!col.identity().isEmpty() || col.defaultExpr().map(x -> x.contains("nextval(")).orElse(false)) {
+                throw RecipeContext.error(d.position(), d.kind(), at + " is an identity column or fed by a sequence;"
+                        + " its default moves with the type change and cannot be dropped in the same migration");
             }
         });
         set.setDefault().ifPresent(d -> {
