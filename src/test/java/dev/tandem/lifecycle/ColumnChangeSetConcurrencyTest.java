@@ -154,8 +154,9 @@ class ColumnChangeSetConcurrencyTest {
         Random rnd = new Random(seed);
         List<UUID> mine = new ArrayList<>();
         try (conn) {
+            // seeded rows only: another writer may already have inserted (and may later delete) rows of its own
             List<UUID> targets = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM tasks ORDER BY id LIMIT 150 OFFSET ?")) {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT id FROM tasks WHERE title LIKE 'Task %' ORDER BY id LIMIT 150 OFFSET ?")) {
                 ps.setInt(1, (int) (seed % 4) * 150);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
