@@ -41,9 +41,45 @@ import java.util.Set;
 public final class RowExpression {
     private RowExpression() {}
 
+    private static final String OVER_NEW_HEAD = "(SELECT (";
+    private static final String OVER_NEW_TAIL = ") FROM (SELECT NEW.*) AS tandem_row)";
+
     /** The expression evaluated over the trigger's {@code NEW} row. */
     public static String overNew(String expression) {
-        return "(SELECT (" + expression + ") FROM (SELECT NEW.*) AS tandem_row)";
+        return OVER_NEW_HEAD + expression + OVER_NEW_TAIL;
+    }
+
+    /** The author's expression inside an {@link #overNew} wrapper; empty for anything else. */
+    public static Optional<String> unwrapOverNew(String sql) {
+        if (sql.startsWith(OVER_NEW_HEAD) && sql.endsWith(OVER_NEW_TAIL)) {
+            return Optional.of(sql.substring(OVER_NEW_HEAD.length(), sql.length() - OVER_NEW_TAIL.length()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One PL/pgSQL statement that evaluates several {@link #overNew} expressions over one copy of
+     * {@code NEW} ({@code SELECT (e1), (e2) INTO NEW."a", NEW."b" FROM (SELECT NEW.*) AS tandem_row})
+     * instead of one subquery per column: a split_column trigger then runs one query per row, not
+     * two. Empty unless every target's expression is such a wrapper, there are at least two, and no
+     * expression reads a target column (sequential assignments would let it see the new value).
+     */
+    public static Optional<String> combinedOverNew(Map<String, String> targets, String indent) {
+        if (targets.size() < 2) {
+            return Optional.empty();
+        }
+        List<String> exprs = new ArrayList<>();
+        List<String> into = new ArrayList<>();
+        for (Map.Entry<String, String> e : targets.entrySet()) {
+            Optional<String> inner = unwrapOverNew(e.getValue());
+            if (inner.isEmpty() || targets.keySet().stream().anyMatch(t -> SqlTokens.mentionsColumn(inner.get(), t))) {
+                return Optional.empty();
+            }
+            exprs.add("(" + inner.get() + ")");
+            into.add("NEW." + Ident.quote(e.getKey()));
+        }
+        return Optional.of(indent + "SELECT " + String.join(", ", exprs) + " INTO " + String.join(", ", into)
+                + " FROM (SELECT NEW.*) AS tandem_row;\n");
     }
 
     /**

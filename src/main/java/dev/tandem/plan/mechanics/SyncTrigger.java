@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -204,6 +205,10 @@ public final class SyncTrigger {
     }
 
     private static String assignments(Map<String, String> targets, String indent) {
+        Optional<String> combined = RowExpression.combinedOverNew(targets, indent);
+        if (combined.isPresent()) {
+            return combined.get();
+        }
         StringBuilder sb = new StringBuilder();
         targets.forEach((column, expr) -> sb.append(indent).append("NEW.").append(Ident.quote(column))
                 .append(" := ").append(expr).append(";\n"));
