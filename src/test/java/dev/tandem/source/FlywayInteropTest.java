@@ -85,27 +85,7 @@ class FlywayInteropTest {
     }
 
     private void tandemRunsTheRest(TestDatabase db, Path folder) {
-        List<String> finished = new ArrayList<>();
-        for (int round = 0; round < 20; round++) {
-            Cli.Result r = ok(db, "apply", folder.toString(), "--format", "json");
-            List<String> ready = new ArrayList<>();
-            for (Object o : (List<?>) ((Map<?, ?>) Json.parse(r.out())).get("migrations")) {
-                Map<?, ?> row = (Map<?, ?>) o;
-                if ("in-progress".equals(row.get("status"))) {
-                    ready.add((String) row.get("id"));
-                }
-            }
-            if (ready.isEmpty()) {
-                break;
-            }
-            for (String id : ready) {
-                ok(db, "switch-reads", id);
-                ok(db, "contract", id, "--yes", "--quiet-period", "0s");
-                ok(db, "purge", id, "--yes");
-                finished.add(id);
-            }
-        }
-        assertEquals(FILES.size() - FLYWAY_HALF, finished.size(), "Tandem finished " + finished);
+        tandemRunsAll(db, folder, FILES.size() - FLYWAY_HALF);
     }
 
     @Test
@@ -166,6 +146,57 @@ class FlywayInteropTest {
         assertTrue(v.getAllErrorMessages().contains("checksum mismatch") && v.getAllErrorMessages().contains("3"), v.getAllErrorMessages());
         assertEquals(1, v.invalidMigrations.size(), v.getAllErrorMessages());
         assertEquals("3", v.invalidMigrations.get(0).version, v.getAllErrorMessages());
+    }
+
+    @Test
+    void aHistoryTableTandemCreatedIsOneFlywayAcceptsAndFlywayThenRunsOnlyTheRepeatable() throws Exception {
+        TestDatabase db = TestDatabase.create("FlywayInteropTest");
+        Path folder = write();
+        Files.delete(folder.resolve("V1_2__seed.sql")); // raw SQL only: Tandem runs the other nine itself
+        tandemRunsAll(db, folder, FILES.size() - 1);
+        assertEquals(0, count(db, "SELECT count(*) FROM pg_views WHERE viewname = 'tag_labels'"), "the repeatable is Flyway's to run");
+
+        Flyway flyway = flyway(db, folder, null);
+        // Flyway's validate refuses a pending migration by default: here only the repeatable is pending
+        ValidateResult v = flyway.validateWithResult();
+        assertFalse(v.validationSuccessful);
+        assertEquals(1, v.invalidMigrations.size(), v.getAllErrorMessages());
+        assertTrue(v.getAllErrorMessages().contains("repeatable migration not applied to database: tag labels"), v.getAllErrorMessages());
+        ValidateResult ignoringPending = Flyway.configure().configuration(flyway.getConfiguration())
+                .ignoreMigrationPatterns("*:pending").load().validateWithResult();
+        assertTrue(ignoringPending.validationSuccessful, ignoringPending.getAllErrorMessages());
+        MigrateResult m = flyway.migrate();
+        assertTrue(m.success);
+        List<String> ran = m.migrations.stream().map(o -> o.version + "|" + o.description + "|" + o.filepath.endsWith(REPEATABLE)).toList();
+        assertEquals(List.of("|tag labels|true"), ran, "Flyway runs only the repeatable, which has no history row yet");
+        assertEquals(1, count(db, "SELECT count(*) FROM pg_views WHERE viewname = 'tag_labels'"));
+        assertTrue(flyway(db, folder, null).validateWithResult().validationSuccessful);
+        assertEquals(0, flyway(db, folder, null).migrate().migrationsExecuted);
+        assertEquals(FILES.size(), count(db, "SELECT max(installed_rank) FROM flyway_schema_history"), "ranks stay contiguous");
+    }
+
+    private void tandemRunsAll(TestDatabase db, Path folder, int expected) {
+        List<String> finished = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            Cli.Result r = ok(db, "apply", folder.toString(), "--format", "json");
+            List<String> ready = new ArrayList<>();
+            for (Object o : (List<?>) ((Map<?, ?>) Json.parse(r.out())).get("migrations")) {
+                Map<?, ?> row = (Map<?, ?>) o;
+                if ("in-progress".equals(row.get("status"))) {
+                    ready.add((String) row.get("id"));
+                }
+            }
+            if (ready.isEmpty()) {
+                break;
+            }
+            for (String id : ready) {
+                ok(db, "switch-reads", id);
+                ok(db, "contract", id, "--yes", "--quiet-period", "0s");
+                ok(db, "purge", id, "--yes");
+                finished.add(id);
+            }
+        }
+        assertEquals(expected, finished.size(), "Tandem finished " + finished);
     }
 
     private static Cli.Result ok(TestDatabase db, String... args) {
