@@ -48,12 +48,12 @@ class FlywayInteropTest {
         FILES.put("V1_10__create_tags.sql", "CREATE TABLE tags (id bigint PRIMARY KEY, label text NOT NULL);\n");
         // Tandem's half
         FILES.put("V2__rename_full_name.sql", "-- the new application reads display_name\nALTER TABLE users RENAME COLUMN full_name TO display_name;\n");
-        FILES.put("V2_1__owner_fk.sql", "ALTER TABLE projects ADD CONSTRAINT projects_owner_fkey FOREIGN KEY (owner_id) REFERENCES users (id);\n");
-        FILES.put("V2_2__owner_index.sql", "CREATE INDEX CONCURRENTLY projects_owner_idx ON projects (owner_id);\n");
+        FILES.put("V2_1__owner_fk.sql", "ALTER TABLE projects ADD CONSTRAINT projects_owner_fkey FOREIGN KEY (owner_id) REFERENCES users (id);\r\n");
+        FILES.put("V2_2__owner_index.sql", "\uFEFF-- index the owner (a BOM, as some editors write)\nCREATE INDEX CONCURRENTLY projects_owner_idx ON projects (owner_id);\n");
         FILES.put("V3__archived.sql", "ALTER TABLE projects ADD COLUMN archived boolean NOT NULL DEFAULT false;\n");
         FILES.put("V3_1__audit.sql", "CREATE TABLE audit_log (id bigint PRIMARY KEY, message text NOT NULL);\n"
                 + "INSERT INTO audit_log VALUES (1, 'created by V3.1');\n");
-        FILES.put("V10__name_type.sql", "ALTER TABLE projects ALTER COLUMN name TYPE varchar(300);\n");
+        FILES.put("V10__name_type.sql", "ALTER TABLE projects\n  ALTER COLUMN name TYPE varchar(300);"); // no final newline
     }
 
     private static final String TARGET = "1.10";
