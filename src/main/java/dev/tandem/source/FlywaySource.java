@@ -148,9 +148,11 @@ public final class FlywaySource implements ChangelogSource {
         return new FlywaySource(items, scripts, repeatables);
     }
 
+    /** The file as UTF-8 text without a leading byte-order mark (which Flyway also drops, and PostgreSQL refuses). */
     private static String text(Path f) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(f))).toString();
+            String t = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(f))).toString();
+            return t.startsWith("\uFEFF") ? t.substring(1) : t;
         } catch (CharacterCodingException e) {
             throw TandemException.badInput(display(f) + ": is not UTF-8 text");
         } catch (IOException e) {

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Flyway-style folder of ten versioned files (and a repeatable one), the first four run "by
- * Flyway" — no Flyway library is available, so the test runs their SQL and writes the history
- * rows as Flyway documents them — the rest by Tandem's five phases through the command line while
+ * Flyway" — simulated: the test runs their SQL and writes the history rows as Flyway documents
+ * them ({@link FlywayInteropTest} drives Flyway itself) — the rest by Tandem's five phases through the command line while
  * an old and a new application write. Afterwards {@code flyway_schema_history} has, for every
  * file, the row Flyway would have: contiguous ranks, version, description, type SQL, script,
  * Flyway's checksum of the file, installed_by, success — so a Flyway validate/migrate sees

@@ -50,6 +50,15 @@ class FlywaySourceTest {
     }
 
     @Test
+    void aByteOrderMarkIsNotPartOfTheFirstStatement() throws Exception {
+        String sql = "\uFEFFCREATE INDEX CONCURRENTLY projects_owner_idx ON projects (owner_id);\n";
+        Files.writeString(dir.resolve("V1__index.sql"), sql);
+        Migration m = FlywaySource.read(dir).migrations().get(0);
+        assertFalse(m.changes().get(0) instanceof RawSql, "translated, not run raw: " + m.changes());
+        assertEquals(String.valueOf(FlywayChecksum.of(sql)), m.checksum());
+    }
+
+    @Test
     void statementsAreTranslatedAndUndoFilesAreTheRollback() throws Exception {
         Files.writeString(dir.resolve("V1__init.sql"), "CREATE TABLE users (id bigint PRIMARY KEY, full_name text);\n");
         Files.writeString(dir.resolve("V2__rename.sql"), "-- rename\nALTER TABLE users RENAME COLUMN full_name TO display_name;\n");
