@@ -17,8 +17,7 @@ import java.util.Set;
  * Refuses up front (exit 2, naming the table) what Tandem does not support on a partitioned table
  * (relkind {@code p}), rather than failing mid-train:
  * <ul>
- *   <li>the intent kinds in {@link #UNSUPPORTED}: {@code drop_index} (no
- *       {@code DROP INDEX CONCURRENTLY} on a partitioned table) and {@code add_foreign_key} (PostgreSQL 17 refuses a NOT VALID foreign key on a
+ *   <li>the intent kinds in {@link #UNSUPPORTED}: {@code add_foreign_key} (PostgreSQL 17 refuses a NOT VALID foreign key on a
  *       partitioned table);</li>
  *   <li>{@code create_index} and {@code add_unique} on a table with sub-partitioned partitions, a
  *       unique one that lacks a partition key column (named), and {@code add_unique} with {@code up};</li>
@@ -32,7 +31,8 @@ import java.util.Set;
  * {@code merge_columns}) — their columns and sync triggers live on the parent, which PostgreSQL
  * propagates to every partition, and their backfill fills one leaf partition at a time —,
  * {@code add_check} (validated leaf by leaf, see {@code PartitionedValidation}), {@code create_index}
- * ({@code PartitionedIndexBuild}), {@code add_unique} ({@code PartitionedUnique}), plus
+ * ({@code PartitionedIndexBuild}), {@code add_unique} ({@code PartitionedUnique}), {@code drop_index} (a plain DROP INDEX, see
+ * {@code DropIndexRecipe}), plus
  * {@code set_default}, {@code drop_default}, {@code drop_not_null}, {@code drop_constraint},
  * {@code rename_table}, {@code drop_table} and {@code sql} steps. Offline (no catalog) nothing is
  * checked. Pure.
@@ -41,7 +41,7 @@ public final class PartitionGuard {
     private PartitionGuard() {}
 
     /** Intent kinds whose mechanics do not yet handle partitions. */
-    static final Set<String> UNSUPPORTED = Set.of("add_foreign_key", "drop_index");
+    static final Set<String> UNSUPPORTED = Set.of("add_foreign_key");
 
     /** @throws dev.tandem.TandemException BAD_INPUT at the intent's position for an unsupported intent on a partitioned table */
     public static void check(Intent intent, RecipeContext ctx) {
