@@ -17,12 +17,10 @@ import java.util.Set;
  * Refuses up front (exit 2, naming the table) what Tandem does not support on a partitioned table
  * (relkind {@code p}), rather than failing mid-train:
  * <ul>
- *   <li>the intent kinds in {@link #UNSUPPORTED}: {@code add_unique}, {@code drop_index} (no
- *       {@code USING INDEX} constraint and no {@code DROP INDEX CONCURRENTLY} on a partitioned
- *       table) and {@code add_foreign_key} (PostgreSQL 17 refuses a NOT VALID foreign key on a
- *       partitioned table);</li>
- *   <li>{@code create_index} on a table with sub-partitioned partitions, and a unique one that
- *       lacks a partition key column (named);</li>
+ *   <li>the intent kinds in {@link #UNSUPPORTED} (none left); {@code add_foreign_key} with
+ *       {@code up} or on a sub-partitioned tree;</li>
+ *   <li>{@code create_index} and {@code add_unique} on a table with sub-partitioned partitions, a
+ *       unique one that lacks a partition key column (named), and {@code add_unique} with {@code up};</li>
  *   <li>{@code rename_column}, {@code change_column_type}, {@code drop_column},
  *       {@code split_column} and {@code merge_columns} of a column of the partition key (of any
  *       level): these replace the column by another one, and PostgreSQL cannot drop or retype a
@@ -33,7 +31,8 @@ import java.util.Set;
  * {@code merge_columns}) — their columns and sync triggers live on the parent, which PostgreSQL
  * propagates to every partition, and their backfill fills one leaf partition at a time —,
  * {@code add_check} (validated leaf by leaf, see {@code PartitionedValidation}), {@code create_index}
- * ({@code PartitionedIndexBuild}), plus
+ * ({@code PartitionedIndexBuild}), {@code add_unique} ({@code PartitionedUnique}), {@code drop_index} (a plain DROP INDEX, see
+ * {@code DropIndexRecipe}), {@code add_foreign_key} (validated per leaf, see {@code AddForeignKeyRecipe}), plus
  * {@code set_default}, {@code drop_default}, {@code drop_not_null}, {@code drop_constraint},
  * {@code rename_table}, {@code drop_table} and {@code sql} steps. Offline (no catalog) nothing is
  * checked. Pure.
@@ -42,7 +41,7 @@ public final class PartitionGuard {
     private PartitionGuard() {}
 
     /** Intent kinds whose mechanics do not yet handle partitions. */
-    static final Set<String> UNSUPPORTED = Set.of("add_unique", "add_foreign_key", "drop_index");
+    static final Set<String> UNSUPPORTED = Set.of();
 
     /** @throws dev.tandem.TandemException BAD_INPUT at the intent's position for an unsupported intent on a partitioned table */
     public static void check(Intent intent, RecipeContext ctx) {
@@ -62,6 +61,28 @@ public final class PartitionGuard {
                     + " nothing was changed");
         }
         List<String> keys = t.get().partitioning().map(p -> p.allKeyColumns()).orElse(List.of());
+        if (intent instanceof dev.tandem.intent.AddForeignKey fk && (!fk.up().isEmpty() || t.get().partitioning().map(p -> p.nested()).orElse(false))) {
+            throw RecipeContext.error(intent.position(), intent.kind(), "add_foreign_key " + (fk.up().isEmpty() ? "" : "with up ")
+                    + "on partitioned table " + name + " is not supported yet" + (fk.up().isEmpty() ? " (sub-partitioned partitions)" : "")
+                    + "; nothing was changed");
+        }
+        if (intent instanceof dev.tandem.intent.AddUnique au) {
+            String key = t.get().partitioning().map(p -> p.key()).orElse("");
+            if (t.get().partitioning().map(p -> p.nested()).orElse(false)) {
+                throw RecipeContext.error(intent.position(), intent.kind(), "add_unique on " + name + " is not supported yet: it has"
+                        + " sub-partitioned partitions; nothing was changed");
+            }
+            if (!au.up().isEmpty()) {
+                throw RecipeContext.error(intent.position(), intent.kind(), "add_unique with up on partitioned table " + name
+                        + " is not supported yet (de-duplicate the rows first, then add the constraint without up); nothing was changed");
+            }
+            List<String> missing = keys.stream().filter(k -> !au.columns().contains(k)).toList();
+            if (!missing.isEmpty() || t.get().partitioning().map(p -> p.expressionKey()).orElse(false)) {
+                throw RecipeContext.error(intent.position(), intent.kind(), "unique constraint " + au.name() + " on partitioned table " + name
+                        + " must include every column of its partition key (" + key + ")" + (missing.isEmpty() ? "" : "; missing: "
+                        + String.join(", ", missing)) + "; nothing was changed");
+            }
+        }
         if (intent instanceof dev.tandem.intent.CreateIndex ci) {
             if (t.get().partitioning().map(p -> p.nested()).orElse(false)) {
                 throw RecipeContext.error(intent.position(), intent.kind(), "create_index on " + name + " is not supported yet: it has"

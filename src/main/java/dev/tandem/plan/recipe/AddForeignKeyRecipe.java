@@ -37,6 +37,8 @@ import java.util.function.Function;
  * <p>Refused: unknown tables or columns, a name already taken, referenced columns without a unique
  * or primary-key constraint (PostgreSQL needs one). On a table without a primary key the repair is
  * cut by unique index or ctid pages (see {@link dev.tandem.plan.mechanics.RowRepair}).
+ * <p>From a partitioned table: NOT VALID then VALIDATE on each leaf partition, then ADD on the parent,
+ * which attaches the validated leaf keys without a scan (PostgreSQL 17 refuses NOT VALID on the parent).
  */
 public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
     private static final String KIND = "add_foreign_key";
@@ -80,6 +82,25 @@ public final class AddForeignKeyRecipe implements Recipe<AddForeignKey> {
                 t, Precheck.countWhere(t, orphan.apply(t.sql())),
                 KIND + ": %s row(s) of " + t + " have no matching row in " + ref + " for foreign key " + intent.name(),
                 "give the intent 'up' expressions that repair them (e.g. set the column to NULL), or fix those rows first"));
+        if (table.isPresent() && table.get().partitioned()) { // NOT VALID + VALIDATE per leaf, then the parent's ADD attaches them
+            String def = definition(intent, ref);
+            for (dev.tandem.catalog.Partition leaf : table.get().partitioning().map(p -> p.leaves()).orElse(List.of())) {
+                ValidatedConstraint lf = new ValidatedConstraint(leaf.name(), intent.name(), def, true);
+                String drop = "ALTER TABLE " + leaf.name().sql() + " DROP CONSTRAINT IF EXISTS " + dev.tandem.sql.Ident.quote(intent.name());
+                out.add(Phase.SWITCH_READS, dev.tandem.plan.Step.ddl("add foreign key " + intent.name() + " NOT VALID on partition "
+                        + leaf.name() + " (brief SHARE ROW EXCLUSIVE, no scan)", lf.addNotValidSql(), drop, lf.addLock(), leaf.name().toString()));
+                out.add(Phase.SWITCH_READS, dev.tandem.plan.Step.ddl("validate foreign key " + intent.name() + " on partition " + leaf.name()
+                        + " (scans while writes continue)", lf.validateSql(), drop, dev.tandem.plan.LockLevel.SHARE_UPDATE_EXCLUSIVE, leaf.name().toString())
+                        .withScan(true));
+            }
+            out.add(Phase.SWITCH_READS, dev.tandem.plan.Step.ddl("add foreign key " + intent.name() + " on " + t + ", attaching every"
+                    + " partition's validated one (brief SHARE ROW EXCLUSIVE on " + t + ", its partitions and " + ref
+                    + ", a brief ACCESS EXCLUSIVE on " + ref + " to drop the partitions' own action triggers; no scan)",
+                    "ALTER TABLE " + t.sql() + " ADD CONSTRAINT " + dev.tandem.sql.Ident.quote(intent.name()) + " " + def,
+                    dev.tandem.sql.Ddl.dropConstraint(t, intent.name()), dev.tandem.plan.LockLevel.SHARE_ROW_EXCLUSIVE, t.toString()));
+            out.note(Phase.SWITCH_READS, "Foreign key " + intent.name() + " on " + t + " and each of its partitions is enforced and validated.");
+            return;
+        }
         ValidatedConstraint fk = new ValidatedConstraint(t, intent.name(), definition(intent, ref), true);
         out.add(Phase.SWITCH_READS, fk.addNotValid("add foreign key " + intent.name() + " NOT VALID (brief SHARE ROW EXCLUSIVE on "
                 + t + " and " + ref + ", no scan)"));

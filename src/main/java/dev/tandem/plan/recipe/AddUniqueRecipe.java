@@ -31,6 +31,8 @@ import java.util.Optional;
  * <p>{@code include} columns go into the index as {@code INCLUDE (…)} and {@code with} as
  * {@code WITH (…)} (btree's {@code fillfactor}, {@code deduplicate_items}); PostgreSQL keeps both
  * when the index becomes the constraint, and the undo rebuilds the index with them.
+ * <p>On a partitioned table see {@link dev.tandem.plan.mechanics.PartitionedUnique} (per leaf, then the
+ * parent's constraint attaches the leaves'); {@code up} is refused there.
  * <p>Refused: unknown table or columns (keys or INCLUDE), a btree storage parameter it does not know, a name already taken by a constraint on the table or by a
  * relation (index, table) in the schema.
  */
@@ -78,6 +80,13 @@ public final class AddUniqueRecipe implements Recipe<AddUnique> {
                 KIND + ": %s key value(s) occur more than once in " + t + " (" + String.join(", ", intent.columns())
                         + "); unique constraint " + intent.name() + " cannot be added",
                 intent.up().isEmpty() ? "remove or change the duplicate rows first" : "make 'up' give each duplicate a key of its own"));
+        if (table.isPresent() && table.get().partitioned()) { // leaf by leaf, then the parent's constraint attaches them
+            dev.tandem.plan.mechanics.PartitionedUnique.leafSteps(table.get(), intent.name(), usingRest(intent)).forEach(st -> out.add(build, st));
+            dev.tandem.plan.mechanics.PartitionedUnique.attachSteps(table.get(), intent.name(), usingRest(intent).substring("btree ".length()))
+                    .forEach(st -> out.add(Phase.SWITCH_READS, st));
+            out.note(Phase.SWITCH_READS, "Unique constraint " + intent.name() + " on " + t + " and each of its partitions is enforced.");
+            return;
+        }
         UniqueViaIndex unique = new UniqueViaIndex(t, intent.name(),
                 ConcurrentIndexBuild.create(t, intent.name(), true, usingRest(intent)), "");
         List<dev.tandem.plan.Step> steps = unique.steps();

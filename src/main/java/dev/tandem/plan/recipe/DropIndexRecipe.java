@@ -66,9 +66,41 @@ public final class DropIndexRecipe implements Recipe<DropIndex> {
         if (!index.valid()) {
             out.warn("index " + schema + "." + name + " is INVALID; its rollback builds it again as a valid index");
         }
+        if (tb.partitioned()) { // no DROP INDEX CONCURRENTLY on a partitioned index: a plain drop, undone leaf by leaf
+            if (tb.partitioning().map(p -> p.nested()).orElse(false)) {
+                throw look.error("drop_index of " + schema + "." + name + " on " + tb.name() + " is not supported yet: it has"
+                        + " sub-partitioned partitions (its undo would need an index ON ONLY per level); nothing was changed");
+            }
+            out.add(Phase.CONTRACT, partitionedDrop(tb, index, schema, name));
+            out.note(Phase.SWITCH_READS, "Index " + schema + "." + name + " is dropped at contract; the new application must not need it.");
+            return;
+        }
         out.add(Phase.CONTRACT, ConcurrentIndexBuild.dropStep("drop index " + name + " CONCURRENTLY (writes continue)", tb.name(), name,
                 ConcurrentIndexBuild.fromCatalog(index, tb.name(), name)));
         out.note(Phase.SWITCH_READS, "Index " + schema + "." + name + " is dropped at contract; the new application must not need it.");
+    }
+
+    /**
+     * {@code DROP INDEX} of a partitioned index (PostgreSQL 17: "cannot drop partitioned index …
+     * concurrently"): ACCESS EXCLUSIVE on the table, every partition and their indexes, brief, no
+     * scan. Its undo builds the index again as {@code create_index} does: CONCURRENTLY per leaf
+     * (named {@code <index>_<leaf>}), {@code ON ONLY} the parent, ATTACH per leaf.
+     */
+    static dev.tandem.plan.Step partitionedDrop(Table tb, Index index, String schema, String name) {
+        String def = index.definition();
+        int using = def.indexOf(" USING ");
+        if (using < 0) {
+            throw new IllegalStateException("index definition without USING: " + def);
+        }
+        java.util.List<String> undo = new java.util.ArrayList<>();
+        for (dev.tandem.plan.Step st : dev.tandem.plan.mechanics.PartitionedIndexBuild.steps(tb, name, index.unique(),
+                def.substring(using + " USING ".length()), "index " + name)) {
+            undo.add(st.sql());
+        }
+        return new dev.tandem.plan.Step("drop partitioned index " + name + " with every partition's (brief ACCESS EXCLUSIVE on "
+                + tb.name() + " and its partitions, no scan: PostgreSQL cannot drop it CONCURRENTLY)",
+                "DROP INDEX " + dev.tandem.sql.Ident.quote(schema) + "." + dev.tandem.sql.Ident.quote(name), undo,
+                dev.tandem.plan.LockLevel.ACCESS_EXCLUSIVE, tb.name().toString(), false, false, true, Optional.empty());
     }
 
     @Override
